@@ -1,0 +1,45 @@
+//! Running progenitor over a normalised spec. Used by `build.rs` only.
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+/// Options that come from the crate's features.
+pub struct Options {
+    /// Derive `schemars::JsonSchema` on every generated type.
+    pub json_schema: bool,
+}
+
+/// Turns a normalised spec into formatted Rust source.
+pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, String> {
+    let api: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
+        .map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
+
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        // Our client implements `ClientHooks` (credentials, retries, limits).
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote::quote! { crate::transport::Transport })
+        .with_map_type("::std::collections::BTreeMap");
+    if options.json_schema {
+        settings.with_derive("::schemars::JsonSchema");
+    }
+
+    // progenitor reports some unsupported constructs by panicking; turn that
+    // into an error that says which rule is missing.
+    let tokens = std::panic::catch_unwind(move || Generator::new(&settings).generate_tokens(&api))
+        .map_err(|panic| {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            format!("progenitor panicked ({msg}): a normalisation rule is missing for this spec")
+        })?
+        .map_err(|e| format!("progenitor failed: {e}"))?;
+
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}

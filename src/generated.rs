@@ -1,0 +1,6 @@
+//! The code progenitor generates from the spec at build time (never edited by
+//! hand; see `build.rs` and `codegen/`): `Client`, one builder per operation
+//! in [`builder`], and every request/response type in [`types`].
+#![allow(missing_docs, clippy::all, rustdoc::all, unused_qualifications)]
+
+include!(concat!(env!("OUT_DIR"), "/authlete_api.rs"));
