@@ -5,6 +5,8 @@
 //! normalisation rules → progenitor → `$OUT_DIR/authlete_api.rs`, which
 //! `src/generated.rs` includes.
 
+#[path = "codegen/client_layer.rs"]
+mod client_layer;
 #[path = "codegen/generate.rs"]
 mod generate;
 #[path = "codegen/normalise.rs"]

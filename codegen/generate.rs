@@ -9,7 +9,8 @@ pub struct Options {
     pub json_schema: bool,
 }
 
-/// Turns a normalised spec into formatted Rust source.
+/// Turns a normalised spec into formatted Rust source: progenitor's client
+/// followed by our per-operation layer.
 pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, String> {
     let api: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
         .map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
@@ -41,5 +42,9 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, Stri
 
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    let layer = crate::client_layer::client_layer(&file, spec)?;
+    Ok(format!(
+        "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}",
+        prettyplease::unparse(&file)
+    ))
 }

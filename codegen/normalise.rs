@@ -229,7 +229,8 @@ fn template_variables(path: &str) -> Vec<String> {
 /// Makes the declared path parameters of each operation match its path
 /// template: a template variable without a declaration gets a required string
 /// parameter; a declared path parameter the template lacks is removed (it
-/// could never be sent); every path parameter is required.
+/// could never be sent); every path parameter is required; a query or header
+/// parameter with a path parameter's name is removed.
 pub fn reconcile_path_parameters(spec: &mut Value, log: &mut Vec<String>) {
     let snapshot = spec.clone();
     for_each_operation(spec, |path, method, op| {
@@ -259,6 +260,18 @@ pub fn reconcile_path_parameters(spec: &mut Value, log: &mut Vec<String>) {
             log.push(format!("{method} {path}: declared missing path parameter `{var}`"));
             params.push(json!({"in": "path", "name": var, "required": true, "schema": {"type": "string"}}));
         }
+        // progenitor names parameters by `name` alone; a query or header
+        // parameter that repeats a path parameter's name would take its
+        // place. The path already carries that value.
+        params.retain(|p| {
+            let r = resolve(&snapshot, p);
+            let name = r.get("name").and_then(Value::as_str).unwrap_or_default();
+            let keep = r.get("in").and_then(Value::as_str) == Some("path") || !vars.iter().any(|v| v == name);
+            if !keep {
+                log.push(format!("{method} {path}: dropped non-path parameter `{name}` shadowing the path parameter"));
+            }
+            keep
+        });
     });
 }
 
@@ -556,16 +569,18 @@ mod tests {
             "components": {"parameters": {"sid": {"in": "path", "name": "serviceId", "schema": {"type": "string"}}}},
             "paths": {"/api/{serviceId}/x/{clientId}": {"post": {"parameters": [
                 {"$ref": "#/components/parameters/sid"},
-                {"in": "path", "name": "ghost", "required": true, "schema": {"type": "string"}}
+                {"in": "path", "name": "ghost", "required": true, "schema": {"type": "string"}},
+                {"in": "query", "name": "clientId", "schema": {"type": "string"}},
+                {"in": "query", "name": "other", "schema": {"type": "string"}}
             ]}}}
         });
         let mut log = vec![];
         reconcile_path_parameters(&mut spec, &mut log);
         let params = op(&spec, "/api/{serviceId}/x/{clientId}", "post")["parameters"].as_array().unwrap().clone();
         let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
-        assert_eq!(names, ["serviceId", "clientId"]);
-        assert!(params.iter().all(|p| p["required"] == true));
-        assert_eq!(params[1]["schema"]["type"], "string");
+        assert_eq!(names, ["serviceId", "other", "clientId"]);
+        assert!(params.iter().filter(|p| p["in"] == "path").all(|p| p["required"] == true));
+        assert_eq!(params[2], json!({"in": "path", "name": "clientId", "required": true, "schema": {"type": "string"}}));
     }
 
     #[test]

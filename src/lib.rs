@@ -1,5 +1,44 @@
-//! Rust client for the Authlete API.
+//! # authlete
+//!
+//! A Rust client for the [Authlete](https://www.authlete.com) API, the
+//! OAuth 2.0 / OpenID Connect backend. Every operation of Authlete's OpenAPI
+//! spec is generated at build time (see `build.rs` and `codegen/`); this
+//! hand-written layer adds the client configuration, typed errors, timeouts
+//! and retries.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), authlete::Error> {
+//! let authlete = authlete::Authlete::from_env()?;
+//! let reissued = authlete
+//!     .idtoken_reissue_api()
+//!     .body_map(|b| b.access_token("at").refresh_token("rt"))
+//!     .send()
+//!     .await?;
+//! println!("{:?}", reissued.action);
+//! # Ok(()) }
+//! ```
+//!
+//! Where things are:
+//! - [`Authlete`] / [`AuthleteBuilder`]: the client (region or base URL,
+//!   service id, token, [`Timeouts`], [`RetryConfig`]);
+//! - [`Request`] / [`Response`]: one call;
+//! - [`Error`]: every failure, typed;
+//! - [`models`]: every request/response type of the spec;
+//! - [`generated`]: progenitor's output itself (the escape hatch).
+#![warn(missing_docs)]
 
+mod client;
+mod config;
+mod error;
 pub mod generated;
 pub mod models;
+mod request;
 mod transport;
+
+pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID};
+pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
+pub use error::{ConfigError, Error, SNIPPET_BYTES};
+pub use models::IdtokenReissueResponse;
+pub use request::{operations, Operation, Request, Response};
+#[doc(hidden)]
+pub use request::operations_checked;

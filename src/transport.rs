@@ -1,6 +1,187 @@
-//! What the generated client needs from us on every request.
+//! What happens to every request the generated client sends: the bearer
+//! token, per-attempt and total timeouts, the retry policy, the body cap and
+//! tracing. It plugs into progenitor through `ClientHooks::exec`, so the
+//! generated code and the raw client (`Authlete::raw`) get it too.
 
-#[derive(Clone, Debug, Default)]
-pub struct Transport {}
+use std::time::{Duration, Instant};
 
-impl progenitor_client::ClientHooks<Transport> for crate::generated::Client {}
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+use crate::config::{RetryConfig, Timeouts};
+
+/// The client-wide settings the generated client carries as its `inner`.
+#[derive(Clone)]
+pub struct Transport {
+    pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("authorization", &self.authorization.as_ref().map(|_| "<redacted>"))
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl ClientHooks<Transport> for crate::generated::Client {
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        self.inner.execute(&self.client, request, info.operation_id).await
+    }
+}
+
+/// Marker error in a body stream that passed the size limit.
+#[derive(Debug)]
+pub(crate) struct BodyLimitExceeded(pub usize);
+
+impl std::fmt::Display for BodyLimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "response body exceeds {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for BodyLimitExceeded {}
+
+/// The limit, if `error` was caused by [`BodyLimitExceeded`].
+pub(crate) fn body_limit_hit(error: &(dyn std::error::Error + 'static)) -> Option<usize> {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(hit) = e.downcast_ref::<BodyLimitExceeded>() {
+            return Some(hit.0);
+        }
+        current = e.source();
+    }
+    None
+}
+
+/// Why an attempt is followed by another.
+enum Verdict {
+    Done,
+    RetryAfter(Duration),
+}
+
+impl Transport {
+    pub(crate) async fn execute(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        if let Some(auth) = &self.authorization {
+            request.headers_mut().insert(AUTHORIZATION, auth.clone());
+        }
+        let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        let deadline = Instant::now() + self.timeouts.total;
+        let mut attempt = 1;
+        loop {
+            let spare = (attempt < self.retry.max_attempts).then(|| request.try_clone()).flatten();
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            *request.timeout_mut() = Some(self.timeouts.attempt.min(remaining));
+
+            let started = Instant::now();
+            let result = client.execute(request).await;
+            trace_attempt(operation, attempt, &result, started.elapsed());
+
+            let verdict = self.verdict(&result, safe, attempt + 1);
+            match (verdict, spare) {
+                (Verdict::RetryAfter(wait), Some(next)) if Instant::now() + wait < deadline => {
+                    tokio::time::sleep(wait).await;
+                    request = next;
+                    attempt += 1;
+                }
+                _ => return result.map(|r| self.limit_body(r)),
+            }
+        }
+    }
+
+    fn verdict(&self, result: &reqwest::Result<reqwest::Response>, safe: bool, next: u32) -> Verdict {
+        let backoff = || Verdict::RetryAfter(self.retry.backoff(next));
+        match result {
+            // Never left this machine: always safe to send again.
+            Err(e) if e.is_connect() => backoff(),
+            // May have reached Authlete.
+            Err(e) if safe && (e.is_timeout() || e.is_request()) => backoff(),
+            Err(_) => Verdict::Done,
+            Ok(response) => {
+                let status = response.status();
+                let not_processed = matches!(
+                    status,
+                    StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                );
+                let gateway = matches!(status, StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT);
+                if !(not_processed || (gateway && safe)) {
+                    return Verdict::Done;
+                }
+                match retry_after(response) {
+                    Some(wait) if wait > self.retry.max_retry_after => Verdict::Done,
+                    Some(wait) => Verdict::RetryAfter(wait),
+                    None => backoff(),
+                }
+            }
+        }
+    }
+
+    /// Wraps the body so that reading past `max_body_bytes` fails with
+    /// [`BodyLimitExceeded`] instead of buffering it.
+    fn limit_body(&self, response: reqwest::Response) -> reqwest::Response {
+        let limit = self.max_body_bytes;
+        let response: http::Response<reqwest::Body> = response.into();
+        let (parts, body) = response.into_parts();
+        let limited = http_body_util::BodyExt::map_err(http_body_util::Limited::new(body, limit), move |e| {
+            if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                Box::new(BodyLimitExceeded(limit)) as Box<dyn std::error::Error + Send + Sync>
+            } else {
+                e
+            }
+        });
+        reqwest::Response::from(http::Response::from_parts(parts, reqwest::Body::wrap(limited)))
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(feature = "tracing")]
+fn trace_attempt(
+    operation: &'static str,
+    attempt: u32,
+    result: &reqwest::Result<reqwest::Response>,
+    latency: Duration,
+) {
+    let latency_ms = latency.as_secs_f64() * 1000.0;
+    match result {
+        Ok(r) => tracing::debug!(
+            target: "authlete",
+            operation,
+            attempt,
+            status = r.status().as_u16(),
+            latency_ms,
+            "authlete call"
+        ),
+        Err(e) => tracing::debug!(
+            target: "authlete",
+            operation,
+            attempt,
+            latency_ms,
+            error = %e,
+            "authlete call failed"
+        ),
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+fn trace_attempt(_: &'static str, _: u32, _: &reqwest::Result<reqwest::Response>, _: Duration) {}

@@ -1,0 +1,308 @@
+//! The per-operation layer between progenitor's output and our hand-written
+//! client (`src/`). It is derived from progenitor's generated code itself, so
+//! it follows whatever operations a spec revision has:
+//!
+//! - for every generated operation builder `builder::X`, an `Operation` impl
+//!   (its success and error types, id, method, path, which body-less success
+//!   statuses mean "no content");
+//! - `impl Request<builder::X>` with one forwarding method per setter, so a
+//!   request reads `authlete.x().body(..).send()`;
+//! - `impl Authlete { fn x(&self) -> Request<builder::X> }`, with the service
+//!   id path parameter (`serviceId`) filled from the client's configuration;
+//! - `OPERATIONS`, a table of every operation (for tests and tooling).
+//!
+//! Used by `build.rs` only.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+use syn::visit::Visit;
+
+use crate::normalise::EMPTY_SUCCESS_EXTENSION;
+
+/// The path parameter that the client fills from its configuration.
+const SERVICE_ID_SETTER: &str = "service_id";
+
+struct Op {
+    builder: syn::Ident,
+    method_name: syn::Ident,
+    docs: Vec<syn::Attribute>,
+    setters: Vec<syn::ImplItemFn>,
+    success: syn::Type,
+    error: syn::Type,
+    operation_id: String,
+}
+
+/// Emits the layer (Rust source) for progenitor's `file`, using the
+/// normalised `spec` for each operation's method, path and extensions.
+pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
+    let builders = builder_module(file)?;
+    let methods = client_methods(file);
+    let mut ops = Vec::new();
+    for item in builders {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(builder) = self_ident(&imp.self_ty) else { continue };
+        let Some(send) = impl_fn(imp, "send") else { continue };
+        let (success, error) = send_types(send)
+            .ok_or_else(|| format!("unexpected `send` signature on builder::{builder}"))?;
+        let operation_id = operation_id(send)
+            .ok_or_else(|| format!("no operation id found in builder::{builder}::send"))?;
+        let (method_name, docs) = methods
+            .iter()
+            .find(|(_, _, b)| b == builder)
+            .map(|(m, d, _)| (m.clone(), d.clone()))
+            .ok_or_else(|| format!("no client method returns builder::{builder}"))?;
+        let setters = imp
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                syn::ImplItem::Fn(f) if f.sig.ident != "send" && f.sig.receiver().is_some() => Some(f.clone()),
+                _ => None,
+            })
+            .collect();
+        ops.push(Op { builder: builder.clone(), method_name, docs, setters, success, error, operation_id });
+    }
+    if ops.is_empty() {
+        return Err("progenitor generated no operations".into());
+    }
+    let index = operation_index(spec);
+    let mut out = TokenStream::new();
+    let mut table = Vec::new();
+    for op in &ops {
+        // progenitor reports the id in snake case (`updateAuthorizationTicket`
+        // → `update_authorization_ticket`): match letters and digits only.
+        let (id, http_method, path, empty) = index
+            .iter()
+            .find(|(id, ..)| flat(id) == flat(&op.operation_id))
+            .cloned()
+            .ok_or_else(|| format!("operation `{}` is not in the spec", op.operation_id))?;
+        out.extend(operation_items(op, &id, &http_method, &path, &empty));
+        let m = &op.method_name;
+        table.push(quote! {
+            crate::request::OperationEntry {
+                id: #id,
+                method: #http_method,
+                path: #path,
+                check: |client| crate::request::Request::operation_id(&client.#m()),
+            }
+        });
+    }
+    let count = table.len();
+    out.extend(quote! {
+        /// Every operation of the spec this crate was built from.
+        pub(crate) const OPERATIONS: [crate::request::OperationEntry; #count] = [#(#table),*];
+    });
+    let file: syn::File = syn::parse2(out).map_err(|e| format!("client layer is not valid Rust: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+fn builder_module(file: &syn::File) -> Result<&Vec<syn::Item>, String> {
+    file.items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| "progenitor output has no `builder` module".to_string())
+}
+
+/// `(method name, doc attributes, builder ident)` for each `impl Client`
+/// method that returns `builder::X`.
+fn client_methods(file: &syn::File) -> Vec<(syn::Ident, Vec<syn::Attribute>, syn::Ident)> {
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if self_ident(&imp.self_ty).is_none_or(|i| i != "Client") || imp.trait_.is_some() {
+            continue;
+        }
+        for f in imp.items.iter().filter_map(|i| match i {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        }) {
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else { continue };
+            let syn::Type::Path(p) = ty.as_ref() else { continue };
+            let segs: Vec<_> = p.path.segments.iter().collect();
+            if segs.len() == 2 && segs[0].ident == "builder" {
+                let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+                out.push((f.sig.ident.clone(), docs, segs[1].ident.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn self_ident(ty: &syn::Type) -> Option<&syn::Ident> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| &s.ident),
+        _ => None,
+    }
+}
+
+fn impl_fn<'a>(imp: &'a syn::ItemImpl, name: &str) -> Option<&'a syn::ImplItemFn> {
+    imp.items.iter().find_map(|i| match i {
+        syn::ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+        _ => None,
+    })
+}
+
+fn generic_args(ty: &syn::Type) -> Vec<syn::Type> {
+    let syn::Type::Path(p) = ty else { return vec![] };
+    let Some(last) = p.path.segments.last() else { return vec![] };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return vec![] };
+    args.args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// From `Result<ResponseValue<S>, Error<E>>`, `(S, E)`.
+fn send_types(send: &syn::ImplItemFn) -> Option<(syn::Type, syn::Type)> {
+    let syn::ReturnType::Type(_, ty) = &send.sig.output else { return None };
+    let [ok, err] = <[syn::Type; 2]>::try_from(generic_args(ty)).ok()?;
+    let success = generic_args(&ok).into_iter().next()?;
+    let error = generic_args(&err).into_iter().next().unwrap_or_else(|| syn::parse_quote!(()));
+    Some((success, error))
+}
+
+/// The string in `OperationInfo { operation_id: "..." }` inside `send`.
+fn operation_id(send: &syn::ImplItemFn) -> Option<String> {
+    struct Finder(Option<String>);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+            if node.path.is_ident("OperationInfo") {
+                for field in &node.fields {
+                    if let (syn::Member::Named(n), syn::Expr::Lit(lit)) = (&field.member, &field.expr) {
+                        if let (true, syn::Lit::Str(s)) = (n == "operation_id", &lit.lit) {
+                            self.0 = Some(s.value());
+                        }
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, node);
+        }
+    }
+    let mut finder = Finder(None);
+    finder.visit_block(&send.block);
+    finder.0
+}
+
+/// `(operationId, METHOD, path, empty-success statuses)` for every operation.
+fn operation_index(spec: &Value) -> Vec<(String, String, String, Vec<u16>)> {
+    let mut out = Vec::new();
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else { return out };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
+            let empty = op
+                .get(EMPTY_SUCCESS_EXTENSION)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|s| s.as_str()?.parse().ok()).collect())
+                .unwrap_or_default();
+            out.push((id.to_string(), method.to_ascii_uppercase(), path.clone(), empty));
+        }
+    }
+    out
+}
+
+fn flat(id: &str) -> String {
+    id.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, empty: &[u16]) -> TokenStream {
+    let Op { builder, method_name, docs, setters, success, error, .. } = op;
+    let (output, wrap, no_content) = if empty.is_empty() {
+        (quote! { #success }, quote! { success }, quote! { None })
+    } else {
+        (
+            quote! { ::std::option::Option<#success> },
+            quote! { Some(success) },
+            quote! { matches!(status, #(#empty)|*).then_some(None) },
+        )
+    };
+    let prefill = setters
+        .iter()
+        .any(|s| s.sig.ident == SERVICE_ID_SETTER)
+        .then(|| {
+            let setter = format_ident!("{}", SERVICE_ID_SETTER);
+            quote! {
+                let builder = match self.service_id() {
+                    Some(id) => builder.#setter(id.to_string()),
+                    None => builder,
+                };
+            }
+        });
+    let forwarders = setters.iter().map(|f| {
+        let attrs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
+        let mut sig = f.sig.clone();
+        // `mut self` in the builder; plain `self` here.
+        for input in sig.inputs.iter_mut() {
+            if let syn::FnArg::Receiver(r) = input {
+                r.mutability = None;
+            }
+        }
+        let name = &sig.ident;
+        let args = sig.inputs.iter().filter_map(|i| match i {
+            syn::FnArg::Typed(t) => match t.pat.as_ref() {
+                syn::Pat::Ident(id) => Some(id.ident.clone()),
+                _ => None,
+            },
+            _ => None,
+        });
+        quote! {
+            #(#attrs)*
+            pub #sig {
+                self.map(move |b| b.#name(#(#args),*))
+            }
+        }
+    });
+    let is_stream = matches!(error, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"));
+    let error_body = if is_stream {
+        quote! { crate::request::ErrorBody::Stream(body) }
+    } else {
+        quote! { crate::request::ErrorBody::Json(::serde_json::to_value(body).unwrap_or_default()) }
+    };
+    let no_content_arg = if empty.is_empty() { quote! { _status } } else { quote! { status } };
+    quote! {
+        impl crate::Authlete {
+            #(#docs)*
+            pub fn #method_name(&self) -> crate::request::Request<builder::#builder<'_>> {
+                let builder = self.raw().#method_name();
+                #prefill
+                crate::request::Request::new(builder)
+            }
+        }
+
+        impl<'a> crate::request::Request<builder::#builder<'a>> {
+            #(#forwarders)*
+        }
+
+        impl<'a> crate::request::Operation for builder::#builder<'a> {
+            type Success = #success;
+            type Output = #output;
+            type ErrorBody = #error;
+            const ID: &'static str = #operation_id;
+            const METHOD: &'static str = #http_method;
+            const PATH: &'static str = #path;
+            fn send_raw(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<ResponseValue<#success>, Error<#error>>,
+            > + Send {
+                self.send()
+            }
+            fn error_body(body: #error) -> crate::request::ErrorBody {
+                #error_body
+            }
+            fn output(success: #success) -> #output {
+                #wrap
+            }
+            fn no_content(#no_content_arg: u16) -> ::std::option::Option<#output> {
+                #no_content
+            }
+        }
+    }
+}

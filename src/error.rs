@@ -1,0 +1,283 @@
+//! The one error type of the crate.
+//!
+//! Messages are written for an operator reading a log: they name the
+//! operation and the status, and never contain the access token.
+
+use reqwest::StatusCode;
+
+/// How much of an unexpected body an error keeps (bytes, before lossy UTF-8).
+pub const SNIPPET_BYTES: usize = 256;
+
+/// Everything that can go wrong when calling Authlete.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Authlete answered with its error body (`resultCode`, `resultMessage`).
+    #[error("Authlete answered {status} to {operation}: [{}] {}",
+        result_code.as_deref().unwrap_or("-"), result_message.as_deref().unwrap_or("-"))]
+    Api {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// Authlete's result code, e.g. `A001202`.
+        result_code: Option<String>,
+        /// Authlete's explanation.
+        result_message: Option<String>,
+    },
+
+    /// A status the operation does not document, or an error without
+    /// Authlete's body (an HTML page from a proxy, an empty 404).
+    #[error("Authlete answered {status} to {operation}{}", snippet_suffix(.snippet))]
+    Status {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The start of the body, at most [`SNIPPET_BYTES`] bytes.
+        snippet: String,
+    },
+
+    /// The request could not be sent or the answer not read (connection
+    /// refused or reset, DNS failure, TLS).
+    #[error("transport error calling {operation}: {source}")]
+    Transport {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// What reqwest reported.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The connect, per-attempt or total timeout ran out.
+    #[error("{operation} timed out")]
+    Timeout {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// What reqwest reported.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A documented status came with a body that does not decode.
+    #[error("cannot decode the answer to {operation}: {source}{}", snippet_suffix(.snippet))]
+    Decode {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// The start of the body, at most [`SNIPPET_BYTES`] bytes.
+        snippet: String,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The body is larger than the client's limit
+    /// ([`AuthleteBuilder::max_body_bytes`](crate::AuthleteBuilder::max_body_bytes)).
+    #[error("the answer to {operation} exceeds the body limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// The limit in force.
+        limit: usize,
+    },
+
+    /// The request was not sent: a parameter is missing or invalid (for
+    /// example no service id was configured or given).
+    #[error("invalid request for {operation}: {message}")]
+    InvalidRequest {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The client could not be configured.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+fn snippet_suffix(snippet: &str) -> String {
+    if snippet.is_empty() {
+        String::new()
+    } else {
+        format!(": {snippet}")
+    }
+}
+
+/// A configuration that cannot work; names the setting or variable at fault.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required environment variable is not set.
+    #[error("environment variable {var} is not set")]
+    MissingEnv {
+        /// The variable.
+        var: &'static str,
+    },
+    /// An environment variable is set to something unusable.
+    #[error("environment variable {var} is invalid: {reason}")]
+    InvalidEnv {
+        /// The variable.
+        var: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The base URL is not an absolute http(s) URL.
+    #[error("invalid base URL {url:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A bearer token would travel in clear text to a non-loopback host.
+    #[error(
+        "refusing to send the access token over plain http to {host}; use https, a loopback host, \
+         or AuthleteBuilder::allow_insecure_http"
+    )]
+    InsecureHttp {
+        /// The host of the base URL.
+        host: String,
+    },
+    /// The access token contains characters that cannot be sent in a header.
+    #[error("the access token is not a valid header value")]
+    InvalidToken,
+    /// A setting is out of range.
+    #[error("invalid setting {setting}: {reason}")]
+    InvalidSetting {
+        /// The setting.
+        setting: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// reqwest could not build its client.
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+}
+
+/// Statuses that a later attempt may answer differently.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+impl Error {
+    /// Whether trying again later may succeed: timeouts, connection failures,
+    /// and 408, 429, 502, 503, 504. (The client has already retried within its
+    /// policy before returning this error.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => source.is_connect() || source.is_request(),
+            Error::Api { status, .. } | Error::Status { status, .. } => is_retryable_status(*status),
+            _ => false,
+        }
+    }
+
+    /// The HTTP status, when the error comes from an answer.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Authlete's result code (`A001202`, ...), when it sent one.
+    pub fn result_code(&self) -> Option<&str> {
+        match self {
+            Error::Api { result_code, .. } => result_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) async fn from_progenitor<E>(
+        error: progenitor_client::Error<E>,
+        operation: &'static str,
+        read_body: fn(E) -> crate::request::ErrorBody,
+    ) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { operation, message },
+            P::CommunicationError(source) | P::InvalidUpgrade(source) | P::ResponseBodyError(source) => {
+                Self::from_reqwest(source, operation)
+            }
+            P::ErrorResponse(value) => {
+                let status = value.status();
+                let body = match read_body(value.into_inner()) {
+                    crate::request::ErrorBody::Json(v) => v,
+                    crate::request::ErrorBody::Stream(stream) => match collect(stream).await {
+                        Ok(bytes) => return Error::Status { operation, status, snippet: snippet(&bytes) },
+                        Err(source) => return Self::from_reqwest(source, operation),
+                    },
+                };
+                match api_fields(&body) {
+                    Some((result_code, result_message)) => {
+                        Error::Api { operation, status, result_code, result_message }
+                    }
+                    None => Error::Status { operation, status, snippet: String::new() },
+                }
+            }
+            P::InvalidResponsePayload(bytes, source) => {
+                Error::Decode { operation, snippet: snippet(&bytes), source }
+            }
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                match response.bytes().await {
+                    Ok(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes)
+                        .ok()
+                        .as_ref()
+                        .and_then(api_fields)
+                    {
+                        Some((result_code, result_message)) => {
+                            Error::Api { operation, status, result_code, result_message }
+                        }
+                        None => Error::Status { operation, status, snippet: snippet(&bytes) },
+                    },
+                    Err(source) => Self::from_reqwest(source, operation),
+                }
+            }
+        }
+    }
+
+    pub(crate) fn from_reqwest(source: reqwest::Error, operation: &'static str) -> Self {
+        if let Some(limit) = crate::transport::body_limit_hit(&source) {
+            return Error::BodyTooLarge { operation, limit };
+        }
+        if source.is_timeout() {
+            Error::Timeout { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
+    }
+}
+
+/// Reads a byte stream (already capped by the transport) to the end.
+async fn collect(mut stream: progenitor_client::ByteStream) -> Result<Vec<u8>, reqwest::Error> {
+    use std::future::poll_fn;
+    let mut out = Vec::new();
+    while let Some(chunk) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        out.extend_from_slice(&chunk?);
+    }
+    Ok(out)
+}
+
+/// `(resultCode, resultMessage)` when the body is Authlete's error object.
+fn api_fields(body: &serde_json::Value) -> Option<(Option<String>, Option<String>)> {
+    let obj = body.as_object()?;
+    let text = |k: &str| match obj.get(k)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let (code, message) = (text("resultCode"), text("resultMessage"));
+    (code.is_some() || message.is_some()).then_some((code, message))
+}
+
+fn snippet(bytes: &[u8]) -> String {
+    let cut = &bytes[..bytes.len().min(SNIPPET_BYTES)];
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    s.retain(|c| !c.is_control() || c == ' ');
+    if bytes.len() > SNIPPET_BYTES {
+        s.push('…');
+    }
+    s
+}
