@@ -11,6 +11,8 @@ mod client_layer;
 mod generate;
 #[path = "codegen/normalise.rs"]
 mod normalise;
+#[path = "codegen/rewrite.rs"]
+mod rewrite;
 #[path = "codegen/spec.rs"]
 #[allow(dead_code)] // shared with the vendoring tool
 mod spec;

@@ -43,10 +43,10 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
         let syn::Item::Impl(imp) = item else { continue };
         let Some(builder) = self_ident(&imp.self_ty) else { continue };
         let Some(send) = impl_fn(imp, "send") else { continue };
-        let (success, error) = send_types(send)
-            .ok_or_else(|| format!("unexpected `send` signature on builder::{builder}"))?;
-        let operation_id = operation_id(send)
-            .ok_or_else(|| format!("no operation id found in builder::{builder}::send"))?;
+        let (success, error) =
+            send_types(send).ok_or_else(|| format!("unexpected `send` signature on builder::{builder}"))?;
+        let operation_id =
+            operation_id(send).ok_or_else(|| format!("no operation id found in builder::{builder}::send"))?;
         let (method_name, docs) = methods
             .iter()
             .find(|(_, _, b)| b == builder)
@@ -223,18 +223,15 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             quote! { matches!(status, #(#empty)|*).then_some(None) },
         )
     };
-    let prefill = setters
-        .iter()
-        .any(|s| s.sig.ident == SERVICE_ID_SETTER)
-        .then(|| {
-            let setter = format_ident!("{}", SERVICE_ID_SETTER);
-            quote! {
-                let builder = match self.service_id() {
-                    Some(id) => builder.#setter(id.to_string()),
-                    None => builder,
-                };
-            }
-        });
+    let prefill = setters.iter().any(|s| s.sig.ident == SERVICE_ID_SETTER).then(|| {
+        let setter = format_ident!("{}", SERVICE_ID_SETTER);
+        quote! {
+            let builder = match self.service_id() {
+                Some(id) => builder.#setter(id.to_string()),
+                None => builder,
+            };
+        }
+    });
     let forwarders = setters.iter().map(|f| {
         let attrs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
         let mut sig = f.sig.clone();
@@ -259,13 +256,18 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             }
         }
     });
-    let is_stream = matches!(error, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"));
+    let is_stream =
+        matches!(error, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"));
     let error_body = if is_stream {
         quote! { crate::request::ErrorBody::Stream(body) }
     } else {
         quote! { crate::request::ErrorBody::Json(::serde_json::to_value(body).unwrap_or_default()) }
     };
-    let no_content_arg = if empty.is_empty() { quote! { _status } } else { quote! { status } };
+    let no_content_arg = if empty.is_empty() {
+        quote! { _status }
+    } else {
+        quote! { status }
+    };
     quote! {
         impl crate::Authlete {
             #(#docs)*

@@ -12,8 +12,8 @@ pub struct Options {
 /// Turns a normalised spec into formatted Rust source: progenitor's client
 /// followed by our per-operation layer.
 pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, String> {
-    let api: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
-        .map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
+    let api: openapiv3::OpenAPI =
+        serde_json::from_value(spec.clone()).map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
 
     let mut settings = GenerationSettings::new();
     settings
@@ -40,8 +40,8 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, Stri
         })?
         .map_err(|e| format!("progenitor failed: {e}"))?;
 
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
+    crate::rewrite::rewrite(&mut file);
     let layer = crate::client_layer::client_layer(&file, spec)?;
     Ok(format!(
         "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}",

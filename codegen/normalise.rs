@@ -286,10 +286,8 @@ pub fn prefer_json_bodies(spec: &mut Value, log: &mut Vec<String>) {
         }
     };
     for_each_operation(spec, |path, method, op| {
-        if let Some(content) = op
-            .get_mut("requestBody")
-            .and_then(|b| b.get_mut("content"))
-            .and_then(Value::as_object_mut)
+        if let Some(content) =
+            op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut)
         {
             note(format!("{method} {path} request"), reduce_content(content));
         }
@@ -302,10 +300,7 @@ pub fn prefer_json_bodies(spec: &mut Value, log: &mut Vec<String>) {
         }
     });
     for section in ["requestBodies", "responses"] {
-        if let Some(items) = spec
-            .get_mut("components")
-            .and_then(|c| c.get_mut(section))
-            .and_then(Value::as_object_mut)
+        if let Some(items) = spec.get_mut("components").and_then(|c| c.get_mut(section)).and_then(Value::as_object_mut)
         {
             for (name, item) in items.iter_mut() {
                 if let Some(content) = item.get_mut("content").and_then(Value::as_object_mut) {
@@ -402,10 +397,8 @@ pub fn unify_response_shapes(spec: &mut Value, log: &mut Vec<String>) {
                 }
             }
             if schemas.len() > 1 {
-                let one_of: Vec<Value> = schemas
-                    .iter()
-                    .map(|s| serde_json::from_str(s).unwrap_or(Value::Null))
-                    .collect();
+                let one_of: Vec<Value> =
+                    schemas.iter().map(|s| serde_json::from_str(s).unwrap_or(Value::Null)).collect();
                 let merged = json!({"content": {"application/json": {"schema": {"oneOf": one_of}}}});
                 for (status, shape) in &group {
                     if matches!(shape, Shape::Json(_)) {
@@ -424,10 +417,44 @@ pub fn unify_response_shapes(spec: &mut Value, log: &mut Vec<String>) {
 /// Names of the Rust prelude that a generated type must not take: inside the
 /// generated modules they would shadow the prelude item.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Box", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "ToString", "ToOwned",
-    "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Iterator",
-    "IntoIterator", "Extend", "Default", "Eq", "PartialEq", "Ord", "PartialOrd", "AsRef", "AsMut",
-    "Into", "From", "TryFrom", "TryInto", "FromIterator", "DoubleEndedIterator", "ExactSizeIterator",
+    "Box",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "Default",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
 ];
 
 fn flat_name(s: &str) -> String {
@@ -580,7 +607,10 @@ mod tests {
         let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["serviceId", "other", "clientId"]);
         assert!(params.iter().filter(|p| p["in"] == "path").all(|p| p["required"] == true));
-        assert_eq!(params[2], json!({"in": "path", "name": "clientId", "required": true, "schema": {"type": "string"}}));
+        assert_eq!(
+            params[2],
+            json!({"in": "path", "name": "clientId", "required": true, "schema": {"type": "string"}})
+        );
     }
 
     #[test]
@@ -691,7 +721,10 @@ mod tests {
         assert!(names.contains(&&"result_model".to_string()));
         assert!(names.contains(&&"Option_model".to_string()));
         assert!(names.contains(&&"client".to_string()));
-        assert_eq!(spec["components"]["schemas"]["client"]["properties"]["r"]["$ref"], "#/components/schemas/result_model");
+        assert_eq!(
+            spec["components"]["schemas"]["client"]["properties"]["r"]["$ref"],
+            "#/components/schemas/result_model"
+        );
         assert_eq!(
             op(&spec, "/a", "get")["responses"]["400"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/result_model"

@@ -31,9 +31,7 @@ fn yaml_to_json(yaml: serde_norway::Value) -> Result<Value, String> {
             }
         }
         Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?)
-        }
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?),
         Y::Mapping(m) => {
             let mut out = Map::new();
             for (k, v) in m {

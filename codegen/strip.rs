@@ -13,16 +13,8 @@
 use serde_json::Value;
 
 /// Keywords that carry prose or samples, removed wherever they are keywords.
-const PROSE_KEYWORDS: &[&str] = &[
-    "description",
-    "summary",
-    "example",
-    "examples",
-    "externalDocs",
-    "links",
-    "termsOfService",
-    "contact",
-];
+const PROSE_KEYWORDS: &[&str] =
+    &["description", "summary", "example", "examples", "externalDocs", "links", "termsOfService", "contact"];
 
 /// Keywords whose value is a map from names to further objects.
 const NAME_MAPS: &[&str] = &[

@@ -92,9 +92,7 @@ impl Authlete {
     /// The same client (same connections, token and policies) with another
     /// default service id.
     pub fn with_service_id(&self, service_id: impl Into<String>) -> Self {
-        Self {
-            inner: Arc::new(Inner { raw: self.inner.raw.clone(), service_id: Some(service_id.into()) }),
-        }
+        Self { inner: Arc::new(Inner { raw: self.inner.raw.clone(), service_id: Some(service_id.into()) }) }
     }
 
     /// The progenitor-generated client underneath: every operation with the
@@ -211,8 +209,7 @@ impl AuthleteBuilder {
         self.base_url = Some(match base.parse::<Region>() {
             Ok(region) => region.base_url().to_string(),
             Err(_) => {
-                parse_base_url(&base)
-                    .map_err(|reason| ConfigError::InvalidEnv { var: ENV_BASE_URL, reason })?;
+                parse_base_url(&base).map_err(|reason| ConfigError::InvalidEnv { var: ENV_BASE_URL, reason })?;
                 base
             }
         });
@@ -244,7 +241,10 @@ impl AuthleteBuilder {
             return Err(ConfigError::InsecureHttp { host: url.host_str().unwrap_or_default().to_string() });
         }
         if self.retry.max_attempts == 0 {
-            return Err(ConfigError::InvalidSetting { setting: "retry.max_attempts", reason: "must be at least 1".into() });
+            return Err(ConfigError::InvalidSetting {
+                setting: "retry.max_attempts",
+                reason: "must be at least 1".into(),
+            });
         }
         for (setting, d) in [("timeouts.attempt", self.timeouts.attempt), ("timeouts.total", self.timeouts.total)] {
             if d.is_zero() {
@@ -253,8 +253,8 @@ impl AuthleteBuilder {
         }
         let authorization = match &self.token {
             Some(t) => {
-                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose()))
-                    .map_err(|_| ConfigError::InvalidToken)?;
+                let mut v =
+                    HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| ConfigError::InvalidToken)?;
                 v.set_sensitive(true);
                 Some(v)
             }

@@ -216,22 +216,18 @@ impl Error {
                     None => Error::Status { operation, status, snippet: String::new() },
                 }
             }
-            P::InvalidResponsePayload(bytes, source) => {
-                Error::Decode { operation, snippet: snippet(&bytes), source }
-            }
+            P::InvalidResponsePayload(bytes, source) => Error::Decode { operation, snippet: snippet(&bytes), source },
             P::UnexpectedResponse(response) => {
                 let status = response.status();
                 match response.bytes().await {
-                    Ok(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes)
-                        .ok()
-                        .as_ref()
-                        .and_then(api_fields)
-                    {
-                        Some((result_code, result_message)) => {
-                            Error::Api { operation, status, result_code, result_message }
+                    Ok(bytes) => {
+                        match serde_json::from_slice::<serde_json::Value>(&bytes).ok().as_ref().and_then(api_fields) {
+                            Some((result_code, result_message)) => {
+                                Error::Api { operation, status, result_code, result_message }
+                            }
+                            None => Error::Status { operation, status, snippet: snippet(&bytes) },
                         }
-                        None => Error::Status { operation, status, snippet: snippet(&bytes) },
-                    },
+                    }
                     Err(source) => Self::from_reqwest(source, operation),
                 }
             }

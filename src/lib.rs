@@ -39,6 +39,6 @@ pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_
 pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ConfigError, Error, SNIPPET_BYTES};
 pub use models::IdtokenReissueResponse;
-pub use request::{operations, Operation, Request, Response};
 #[doc(hidden)]
 pub use request::operations_checked;
+pub use request::{operations, Operation, Request, Response};

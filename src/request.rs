@@ -34,9 +34,7 @@ pub trait Operation: Sized {
     /// Runs progenitor's `send`.
     fn send_raw(
         self,
-    ) -> impl Future<
-        Output = Result<ResponseValue<Self::Success>, progenitor_client::Error<Self::ErrorBody>>,
-    > + Send;
+    ) -> impl Future<Output = Result<ResponseValue<Self::Success>, progenitor_client::Error<Self::ErrorBody>>> + Send;
     /// What the client layer reads of a documented error body.
     fn error_body(body: Self::ErrorBody) -> ErrorBody;
     /// Wraps a decoded success.
@@ -174,8 +172,6 @@ pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'stati
 #[doc(hidden)]
 /// For the coverage test: `(operationId, METHOD, path, id reported by the
 /// client's method for it)`.
-pub fn operations_checked(
-    client: &crate::Authlete,
-) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+pub fn operations_checked(client: &crate::Authlete) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     crate::generated::OPERATIONS.iter().map(|o| (o.id, o.method, o.path, (o.check)(client))).collect()
 }
