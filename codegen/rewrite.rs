@@ -5,6 +5,7 @@
 //! | rule | why |
 //! |---|---|
 //! | [`optional_flattened_maps`] | typify's struct builders demand a value for the flattened map that keeps unknown fields (`extra`); an empty map is the right default |
+//! | [`default_when_nothing_is_required`] | a type whose fields are all optional should have `Default` (`IdtokenReissueResponse::default()`); typify stops deriving it once the type keeps unknown fields |
 
 use std::collections::BTreeSet;
 
@@ -13,6 +14,7 @@ use syn::visit_mut::VisitMut;
 /// Applies every rule.
 pub fn rewrite(file: &mut syn::File) {
     optional_flattened_maps(file);
+    default_when_nothing_is_required(file);
 }
 
 fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
@@ -78,5 +80,92 @@ pub fn optional_flattened_maps(file: &mut syn::File) {
                 fix.visit_item_mod_mut(m);
             }
         }
+    }
+}
+
+fn self_name(imp: &syn::ItemImpl) -> Option<String> {
+    match imp.self_ty.as_ref() {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn is_default_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "Default"))
+}
+
+/// For every struct builder whose `Default` starts all fields as `Ok(..)`
+/// (nothing required), implements `Default` for the struct itself with the
+/// same initial values, unless it already has one.
+pub fn default_when_nothing_is_required(file: &mut syn::File) {
+    let Some(types) = types_module(file) else { return };
+    let mut has_default: BTreeSet<String> = BTreeSet::new();
+    for item in types.iter() {
+        match item {
+            syn::Item::Impl(imp) if is_default_impl(imp) => has_default.extend(self_name(imp)),
+            syn::Item::Struct(s)
+                if s.attrs
+                    .iter()
+                    .any(|a| a.path().is_ident("derive") && a.meta.to_token_stream_string().contains("Default")) =>
+            {
+                has_default.insert(s.ident.to_string());
+            }
+            _ => {}
+        }
+    }
+    let Some(builder) = types.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut added: Vec<syn::Item> = Vec::new();
+    for item in builder.iter() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(name) = self_name(imp).filter(|n| is_default_impl(imp) && !has_default.contains(n)) else { continue };
+        let Some(fields) = initial_fields(imp) else { continue };
+        let inits: Option<Vec<syn::FieldValue>> = fields
+            .into_iter()
+            .map(|mut fv| {
+                let syn::Expr::Call(call) = &fv.expr else { return None };
+                let is_ok = matches!(call.func.as_ref(), syn::Expr::Path(p) if p.path.is_ident("Ok"));
+                if !is_ok || call.args.len() != 1 {
+                    return None;
+                }
+                fv.expr = call.args[0].clone();
+                Some(fv)
+            })
+            .collect();
+        let Some(inits) = inits else { continue };
+        let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+        added.push(syn::parse_quote! {
+            impl ::std::default::Default for super::#ident {
+                fn default() -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        });
+    }
+    builder.extend(added);
+}
+
+/// The field initialisers of `fn default() -> Self { Self { .. } }`.
+fn initial_fields(imp: &syn::ItemImpl) -> Option<Vec<syn::FieldValue>> {
+    imp.items.iter().find_map(|i| match i {
+        syn::ImplItem::Fn(f) if f.sig.ident == "default" => match f.block.stmts.last()? {
+            syn::Stmt::Expr(syn::Expr::Struct(s), None) => Some(s.fields.iter().cloned().collect()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+trait MetaString {
+    fn to_token_stream_string(&self) -> String;
+}
+
+impl MetaString for syn::Meta {
+    fn to_token_stream_string(&self) -> String {
+        quote::ToTokens::to_token_stream(self).to_string()
     }
 }

@@ -42,3 +42,8 @@ pub use models::IdtokenReissueResponse;
 #[doc(hidden)]
 pub use request::operations_checked;
 pub use request::{operations, Operation, Request, Response};
+
+/// The README's example compiles (checked by `cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
