@@ -9,6 +9,8 @@
 mod client_layer;
 #[path = "codegen/generate.rs"]
 mod generate;
+#[path = "codegen/inventory.rs"]
+mod inventory;
 #[path = "codegen/normalise.rs"]
 mod normalise;
 #[path = "codegen/rewrite.rs"]
@@ -62,6 +64,7 @@ fn run() -> Result<(), String> {
     // What the rules changed: the first thing to read when a new revision arrives.
     write_if_changed(&out_dir.join("normalisation.log"), &(log.join("\n") + "\n"))?;
     println!("cargo:rustc-env=AUTHLETE_SPEC_PATH={}", spec_path.display());
+    println!("cargo:rustc-env=AUTHLETE_NORMALISED_SPEC={}", out_dir.join("authlete_api.normalised.json").display());
     Ok(())
 }
 

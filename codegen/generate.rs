@@ -41,10 +41,12 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, Stri
         .map_err(|e| format!("progenitor failed: {e}"))?;
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
-    crate::rewrite::rewrite(&mut file);
+    let enums = crate::rewrite::rewrite(&mut file, options.json_schema);
     let layer = crate::client_layer::client_layer(&file, spec)?;
+    let inventory = crate::inventory::inventory(&file, spec, &enums);
     Ok(format!(
-        "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}",
+        "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}\n\
+         // ---- inventory for spec-driven tests (codegen/inventory.rs) ----\n\n{inventory}",
         prettyplease::unparse(&file)
     ))
 }

@@ -517,7 +517,8 @@ fn rewrite_refs(value: &mut Value, from: &str, to: &str) {
 }
 
 /// Object schemas with declared properties and no `additionalProperties`
-/// get `additionalProperties: {}`: typify then keeps unknown fields in a
+/// (or `true`, which means the same) get `additionalProperties: {}`: typify
+/// ignores unknown fields for the first two but keeps them for `{}`, in a
 /// flattened `extra` map, so what a newer Authlete sends survives a
 /// read-modify-write. `additionalProperties: false` is respected.
 pub fn open_object_schemas(spec: &mut Value) {
@@ -525,7 +526,8 @@ pub fn open_object_schemas(spec: &mut Value) {
         match value {
             Value::Object(map) => {
                 let has_props = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-                if has_props && !map.contains_key("additionalProperties") {
+                let permissive = matches!(map.get("additionalProperties"), None | Some(Value::Bool(true)));
+                if has_props && permissive {
                     map.insert("additionalProperties".into(), json!({}));
                 }
                 for (k, v) in map.iter_mut() {
@@ -736,6 +738,7 @@ mod tests {
         let mut spec = json!({"components": {"schemas": {
             "open": {"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}},
             "closed": {"type": "object", "additionalProperties": false, "properties": {"a": {"type": "string"}}},
+            "true": {"type": "object", "additionalProperties": true, "properties": {"a": {"type": "string"}}},
             "map": {"type": "object", "additionalProperties": {"type": "string"}}
         }}});
         open_object_schemas(&mut spec);
@@ -743,6 +746,7 @@ mod tests {
         assert_eq!(s["open"]["additionalProperties"], json!({}));
         assert_eq!(s["open"]["properties"]["a"]["additionalProperties"], json!({}));
         assert_eq!(s["closed"]["additionalProperties"], json!(false));
+        assert_eq!(s["true"]["additionalProperties"], json!({}));
         assert_eq!(s["map"]["additionalProperties"], json!({"type": "string"}));
     }
 

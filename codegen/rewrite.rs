@@ -5,16 +5,18 @@
 //! | rule | why |
 //! |---|---|
 //! | [`optional_flattened_maps`] | typify's struct builders demand a value for the flattened map that keeps unknown fields (`extra`); an empty map is the right default |
+//! | [`open_string_enums`] | typify's enums are closed: one value Authlete adds tomorrow would fail the whole response. Each gets an `Unknown(String)` variant that keeps the raw value and writes it back |
 //! | [`default_when_nothing_is_required`] | a type whose fields are all optional should have `Default` (`IdtokenReissueResponse::default()`); typify stops deriving it once the type keeps unknown fields |
 
 use std::collections::BTreeSet;
 
 use syn::visit_mut::VisitMut;
 
-/// Applies every rule.
-pub fn rewrite(file: &mut syn::File) {
+/// Applies every rule; returns the string enums it opened.
+pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     optional_flattened_maps(file);
     default_when_nothing_is_required(file);
+    open_string_enums(file, json_schema)
 }
 
 fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
@@ -168,4 +170,216 @@ impl MetaString for syn::Meta {
     fn to_token_stream_string(&self) -> String {
         quote::ToTokens::to_token_stream(self).to_string()
     }
+}
+
+/// A string enum of the generated types: its name and `(variant, wire value)`s.
+pub struct StringEnum {
+    /// The type's name.
+    pub ident: syn::Ident,
+    /// Known variants with their wire values.
+    pub variants: Vec<(syn::Ident, String)>,
+    /// The variant that carries unknown values.
+    pub unknown: syn::Ident,
+}
+
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+        let mut found = None;
+        let _ = a.parse_nested_meta(|m| {
+            if m.path.is_ident("rename") {
+                let lit: syn::LitStr = m.value()?.parse()?;
+                found = Some(lit.value());
+            } else if m.input.peek(syn::Token![=]) {
+                let _: syn::Expr = m.value()?.parse()?;
+            }
+            Ok(())
+        });
+        found
+    })
+}
+
+fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .flat_map(|a| {
+            a.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .map(|ps| ps.iter().map(|p| quote::ToTokens::to_token_stream(p).to_string().replace(' ', "")).collect())
+                .unwrap_or_else(|_| Vec::<String>::new())
+        })
+        .collect()
+}
+
+/// Makes every string enum of the generated types open: values the spec
+/// does not list decode into an `Unknown(String)` variant (`UnknownValue` if
+/// the spec has a value called `Unknown`) and encode back unchanged. Known
+/// values stay unit variants. typify's conversions are replaced by
+/// infallible ones (`From<&str>`, `From<String>`, `FromStr`), and `as_str`,
+/// `is_unknown` and `KNOWN` are added. Returns the enums rewritten.
+pub fn open_string_enums(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
+    let Some(types) = types_module(file) else { return vec![] };
+    let mut found = Vec::new();
+    for item in types.iter_mut() {
+        let syn::Item::Enum(e) = item else { continue };
+        let d = derives(&e.attrs);
+        let is_string_enum = d.iter().any(|p| p.ends_with("Deserialize"))
+            && !e.variants.is_empty()
+            && e.variants.iter().all(|v| matches!(v.fields, syn::Fields::Unit))
+            && !e.attrs.iter().any(|a| a.path().is_ident("serde"));
+        if !is_string_enum {
+            continue;
+        }
+        let variants: Vec<(syn::Ident, String)> = e
+            .variants
+            .iter()
+            .map(|v| (v.ident.clone(), serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string())))
+            .collect();
+        let unknown_name = if variants.iter().any(|(i, _)| i == "Unknown") { "UnknownValue" } else { "Unknown" };
+        let unknown = syn::Ident::new(unknown_name, proc_macro2::Span::call_site());
+        for v in e.variants.iter_mut() {
+            v.attrs.retain(|a| !a.path().is_ident("serde"));
+        }
+        e.variants.push(syn::parse_quote! {
+            /// A value this version of the crate does not know; kept as sent.
+            #unknown(::std::string::String)
+        });
+        e.attrs.retain(|a| !a.path().is_ident("derive"));
+        e.attrs.push(syn::parse_quote!(#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]));
+        found.push(StringEnum { ident: e.ident.clone(), variants, unknown });
+    }
+    // Drop typify's conversions for these enums; ours follow.
+    let names: BTreeSet<String> = found.iter().map(|e| e.ident.to_string()).collect();
+    types.retain(|item| match item {
+        syn::Item::Impl(imp) => {
+            let replaced = imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+                p.segments
+                    .last()
+                    .is_some_and(|s| ["Display", "FromStr", "TryFrom", "From"].contains(&s.ident.to_string().as_str()))
+            });
+            !(replaced && self_name(imp).is_some_and(|n| names.contains(&n)))
+        }
+        _ => true,
+    });
+    for e in &found {
+        types.extend(enum_impls(e, json_schema));
+    }
+    found
+}
+
+fn enum_impls(e: &StringEnum, json_schema: bool) -> Vec<syn::Item> {
+    let StringEnum { ident, variants, unknown } = e;
+    let idents: Vec<&syn::Ident> = variants.iter().map(|(i, _)| i).collect();
+    let values: Vec<&String> = variants.iter().map(|(_, v)| v).collect();
+    let name = ident.to_string();
+    let mut items: Vec<syn::Item> = vec![
+        syn::parse_quote! {
+            impl #ident {
+                /// Every value the spec lists, as sent on the wire.
+                pub const KNOWN: &'static [&'static str] = &[#(#values),*];
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#idents => #values,)*
+                        Self::#unknown(value) => value.as_str(),
+                    }
+                }
+                /// Whether the value is one the spec does not list.
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, Self::#unknown(_))
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::std::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::std::convert::From<&str> for #ident {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#values => Self::#idents,)*
+                        other => Self::#unknown(other.to_string()),
+                    }
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::std::convert::From<::std::string::String> for #ident {
+                fn from(value: ::std::string::String) -> Self {
+                    match value.as_str() {
+                        #(#values => Self::#idents,)*
+                        _ => Self::#unknown(value),
+                    }
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::std::convert::From<&::std::string::String> for #ident {
+                fn from(value: &::std::string::String) -> Self {
+                    Self::from(value.as_str())
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::std::str::FromStr for #ident {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl ::serde::Serialize for #ident {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    struct V;
+                    impl ::serde::de::Visitor<'_> for V {
+                        type Value = #ident;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str("a string")
+                        }
+                        fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<#ident, E> {
+                            Ok(#ident::from(value))
+                        }
+                        fn visit_string<E: ::serde::de::Error>(self, value: ::std::string::String) -> ::std::result::Result<#ident, E> {
+                            Ok(#ident::from(value))
+                        }
+                    }
+                    deserializer.deserialize_str(V)
+                }
+            }
+        },
+    ];
+    if json_schema {
+        items.push(syn::parse_quote! {
+            impl ::schemars::JsonSchema for #ident {
+                fn schema_name() -> ::std::string::String {
+                    #name.to_string()
+                }
+                /// Any string: the known values are listed as examples, as the
+                /// set is open.
+                fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                    ::schemars::schema::SchemaObject {
+                        instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                        metadata: Some(Box::new(::schemars::schema::Metadata {
+                            examples: Self::KNOWN.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+                            ..Default::default()
+                        })),
+                        ..Default::default()
+                    }
+                    .into()
+                }
+            }
+        });
+    }
+    items
 }

@@ -11,7 +11,6 @@
 //! `AUTHLETE_SERVICE_APIKEY` and `AUTHLETE_SERVICE_ACCESSTOKEN` set it talks
 //! to that Authlete service; pass a real refresh token as the first argument.
 
-use authlete::models::{IdtokenReissueResponseAction, TokenResponseAction};
 use authlete::Authlete;
 
 #[tokio::main(flavor = "current_thread")]
@@ -37,7 +36,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("/auth/token action: {:?}", token.action);
 
     // 2. ID_TOKEN_REISSUABLE: ask for a new ID token with the new tokens.
-    let content = if token.action == Some(TokenResponseAction::IdTokenReissuable) {
+    // (Compared by wire value: older spec revisions do not list this action.)
+    let action = token.action.as_ref().map(|a| a.as_str());
+    let content = if action == Some("ID_TOKEN_REISSUABLE") {
         let access_token = token.jwt_access_token.clone().or(token.access_token.clone()).unwrap_or_default();
         let reissued = authlete
             .idtoken_reissue_api()
@@ -46,8 +47,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?
             .into_inner();
         println!("/idtoken/reissue action: {:?}", reissued.action);
-        match reissued.action {
-            Some(IdtokenReissueResponseAction::Ok) => reissued.response_content,
+        match reissued.action.as_ref().map(|a| a.as_str()) {
+            Some("OK") => reissued.response_content,
             // Fall back to /auth/token's own answer: still a valid token response.
             _ => token.response_content,
         }
@@ -62,7 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// A stand-in of Authlete's two endpoints, answering with the crate's own types.
 mod stand_in {
-    use authlete::models::{IdtokenReissueResponse, IdtokenReissueResponseAction, TokenResponse, TokenResponseAction};
+    use authlete::models::{IdtokenReissueResponse, IdtokenReissueResponseAction, TokenResponse};
     use axum::{routing::post, Json, Router};
 
     pub async fn start() -> std::io::Result<String> {
@@ -78,7 +79,7 @@ mod stand_in {
     async fn token() -> Json<TokenResponse> {
         Json(TokenResponse {
             result_code: Some("A421001".into()),
-            action: Some(TokenResponseAction::IdTokenReissuable),
+            action: Some("ID_TOKEN_REISSUABLE".into()),
             access_token: Some("new-access-token".into()),
             refresh_token: Some("new-refresh-token".into()),
             response_content: Some(r#"{"access_token":"new-access-token","token_type":"Bearer","expires_in":3600,"refresh_token":"new-refresh-token"}"#.into()),

@@ -120,17 +120,32 @@ async fn invalid_json_is_a_decode_error() {
     assert!(matches!(&e, Error::Decode { snippet, .. } if snippet == "{\"action\": "), "{e:?}");
 }
 
+/// Whether the spec the crate was built from lists 204 beside a typed 200 for
+/// the JWK Set operation (the newer revisions do).
+fn jwks_has_no_content() -> bool {
+    let text = std::fs::read_to_string(env!("AUTHLETE_NORMALISED_SPEC")).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    spec["paths"]["/api/{serviceId}/service/jwks/get"]["get"]["x-authlete-empty-success"] == json!(["204"])
+}
+
 #[tokio::test]
 async fn body_less_success_beside_a_typed_one_is_no_content() {
     let jwks = json!({"keys": []});
     let server = Server::sequence(vec![Reply::empty(204), Reply::json(200, jwks)]).await;
     let c = client(&server);
-    let none = c.service_jwks_get_api().send().await.unwrap();
-    assert_eq!(none.status(), 204);
-    assert!(none.into_inner().is_none());
+    let first = c.service_jwks_get_api().send().await;
+    if jwks_has_no_content() {
+        let none = first.unwrap();
+        assert_eq!(none.status(), 204);
+        // `Option<ServiceJwksGetResponse>`: `None` encodes as null.
+        assert_eq!(serde_json::to_value(none.into_inner()).unwrap(), json!(null));
+    } else {
+        let e = first.unwrap_err();
+        assert!(matches!(&e, Error::Status { status, .. } if status.as_u16() == 204), "{e:?}");
+    }
     let some = c.service_jwks_get_api().send().await.unwrap();
     assert_eq!(some.status(), 200);
-    assert!(some.into_inner().is_some());
+    assert!(serde_json::to_value(some.into_inner()).unwrap().is_object());
     assert_eq!(server.requests()[0].target, "/api/715948317/service/jwks/get");
 }
 
