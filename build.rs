@@ -58,6 +58,12 @@ fn run() -> Result<(), String> {
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     write_if_changed(&out_dir.join("authlete_api.rs"), &source)?;
+    if std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some() {
+        let mut closed = spec::parse(&text)?;
+        strip::strip_prose(&mut closed);
+        normalise::normalise_closed(&mut closed);
+        write_if_changed(&out_dir.join("baseline_types.rs"), &generate::baseline_types(&closed)?)?;
+    }
     // The normalised spec, for tests that check the generated surface against it.
     let normalised = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
     write_if_changed(&out_dir.join("authlete_api.normalised.json"), &normalised)?;

@@ -50,3 +50,19 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, Stri
         prettyplease::unparse(&file)
     ))
 }
+
+/// The `types` module plain progenitor/typify generates (closed enums, no
+/// unknown-field maps): the baseline the decode benchmark compares with.
+pub fn baseline_types(spec: &Value) -> Result<String, String> {
+    let api: openapiv3::OpenAPI = serde_json::from_value(spec.clone()).map_err(|e| e.to_string())?;
+    let tokens = std::panic::catch_unwind(move || Generator::new(&GenerationSettings::new()).generate_tokens(&api))
+        .map_err(|_| "progenitor panicked on the baseline".to_string())?
+        .map_err(|e| e.to_string())?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+    let types = file
+        .items
+        .into_iter()
+        .find(|i| matches!(i, syn::Item::Mod(m) if m.ident == "types"))
+        .ok_or("no types module")?;
+    Ok(prettyplease::unparse(&syn::File { shebang: None, attrs: vec![], items: vec![types] }))
+}

@@ -34,9 +34,22 @@ pub fn normalise(spec: &mut Value) -> Vec<String> {
     prefer_json_bodies(spec, &mut log);
     unify_response_shapes(spec, &mut log);
     rename_reserved_schema_names(spec, &mut log);
-    open_object_schemas(spec);
     fill_response_descriptions(spec);
+    open_object_schemas(spec);
     log
+}
+
+/// All rules but [`open_object_schemas`]: the spec as plain typify would
+/// see it (for the benchmark baseline).
+pub fn normalise_closed(spec: &mut Value) {
+    let mut log = Vec::new();
+    inline_path_item_parameters(spec);
+    synthesise_operation_ids(spec, &mut log);
+    reconcile_path_parameters(spec, &mut log);
+    prefer_json_bodies(spec, &mut log);
+    unify_response_shapes(spec, &mut log);
+    rename_reserved_schema_names(spec, &mut log);
+    fill_response_descriptions(spec);
 }
 
 // ---------------------------------------------------------------------------
