@@ -1,100 +1,112 @@
-//! The refresh-token flow of a token endpoint, end to end:
-//! `/auth/token` answers `ID_TOKEN_REISSUABLE`, the server calls
-//! `/idtoken/reissue` and sends the client its `responseContent`.
+//! The main job of an authorization server's token endpoint, end to end:
+//! a refresh-token request → `/auth/token` answers `ID_TOKEN_REISSUABLE` →
+//! `/idtoken/reissue` → the HTTP response for the OAuth client.
 //!
 //! ```sh
 //! cargo run --example quickstart
 //! ```
 //!
-//! With no `AUTHLETE_*` variables set it talks to a stand-in of Authlete that
-//! it starts on 127.0.0.1 (no network needed). With `AUTHLETE_BASE_URL`,
-//! `AUTHLETE_SERVICE_APIKEY` and `AUTHLETE_SERVICE_ACCESSTOKEN` set it talks
-//! to that Authlete service; pass a real refresh token as the first argument.
+//! With no `AUTHLETE_*` variables it runs against a stand-in of Authlete on
+//! 127.0.0.1 (`authlete::mock`), so it needs no network or credentials. With
+//! `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_APIKEY` and
+//! `AUTHLETE_SERVICE_ACCESSTOKEN` set it talks to that service; then pass a
+//! real refresh token (and `client_id:client_secret`) as arguments.
 
-use authlete::Authlete;
+use authlete::{Authlete, TokenEndpoint, TokenRequestInput};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Kept alive while the flow runs.
+    let mut _stand_in = None;
     let authlete = match std::env::var_os(authlete::ENV_BASE_URL) {
         Some(_) => Authlete::from_env()?,
         None => {
-            let base_url = stand_in::start().await?;
-            println!("no AUTHLETE_* variables: using a stand-in of Authlete at {base_url}");
-            Authlete::builder().base_url(base_url).service_id("715948317").access_token("stand-in-token").build()?
+            let mock = stand_in::start().await?;
+            println!("No AUTHLETE_* variables: using a stand-in of Authlete at {}\n", mock.base_url());
+            let client = mock.client();
+            _stand_in = Some(mock);
+            client
         }
     };
-    let refresh_token = std::env::args().nth(1).unwrap_or_else(|| "stand-in-refresh-token".into());
+    let refresh_token = args.first().cloned().unwrap_or_else(|| "stand-in-refresh-token".into());
+    let client = args.get(1).cloned().unwrap_or_else(|| "my-client:my-secret".into());
 
-    // 1. What the token endpoint received from the OAuth client, passed on.
-    let form = format!("grant_type=refresh_token&refresh_token={refresh_token}");
-    let token = authlete
-        .auth_token_api()
-        .body_map(|b| b.parameters(form).client_id(Some("my-client".into())).client_secret(Some("my-secret".into())))
-        .send()
-        .await?
-        .into_inner();
-    println!("/auth/token action: {:?}", token.action);
+    // Your user store: the claims of the reissued ID token, by subject.
+    let endpoint = TokenEndpoint::new(authlete).claims_provider(|subject| async move {
+        let mut claims = serde_json::Map::new();
+        claims.insert("name".into(), format!("User {subject}").into());
+        Some(claims)
+    });
 
-    // 2. ID_TOKEN_REISSUABLE: ask for a new ID token with the new tokens.
-    // (Compared by wire value: older spec revisions do not list this action.)
-    let action = token.action.as_ref().map(|a| a.as_str());
-    let content = if action == Some("ID_TOKEN_REISSUABLE") {
-        let access_token = token.jwt_access_token.clone().or(token.access_token.clone()).unwrap_or_default();
-        let reissued = authlete
-            .idtoken_reissue_api()
-            .body_map(|b| b.access_token(access_token).refresh_token(token.refresh_token.clone().unwrap_or_default()))
-            .send()
-            .await?
-            .into_inner();
-        println!("/idtoken/reissue action: {:?}", reissued.action);
-        match reissued.action.as_ref().map(|a| a.as_str()) {
-            Some("OK") => reissued.response_content,
-            // Fall back to /auth/token's own answer: still a valid token response.
-            _ => token.response_content,
-        }
-    } else {
-        token.response_content
-    };
+    // What the OAuth client sent to the token endpoint.
+    use base64::Engine;
+    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(client));
+    let request = TokenRequestInput::new(format!("grant_type=refresh_token&refresh_token={refresh_token}"))
+        .authorization(Some(&basic));
 
-    // 3. The body of the token endpoint's HTTP 200 response.
-    println!("token endpoint response:\n{}", content.unwrap_or_default());
+    let response = endpoint.handle(request).await?;
+
+    println!("HTTP/1.1 {}", response.status());
+    for (name, value) in response.headers() {
+        println!("{name}: {}", value.to_str().unwrap_or("<binary>"));
+    }
+    println!("\n{}", response.body());
     Ok(())
 }
 
-/// A stand-in of Authlete's two endpoints, answering with the crate's own types.
+/// Authlete's two answers of this flow, as the stand-in gives them.
 mod stand_in {
-    use authlete::models::{IdtokenReissueResponse, IdtokenReissueResponseAction, TokenResponse};
-    use axum::{routing::post, Json, Router};
+    use authlete::generated::builder::{AuthTokenApi, IdtokenReissueApi};
+    use authlete::mock::{MockAuthlete, MockReply};
+    use authlete::models::{IdtokenReissueResponse, TokenResponse};
 
-    pub async fn start() -> std::io::Result<String> {
-        let app = Router::new()
-            .route("/api/{service_id}/auth/token", post(token))
-            .route("/api/{service_id}/idtoken/reissue", post(reissue));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}", listener.local_addr()?);
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Ok(url)
-    }
-
-    async fn token() -> Json<TokenResponse> {
-        Json(TokenResponse {
+    pub async fn start() -> std::io::Result<MockAuthlete> {
+        let mock = MockAuthlete::start().await?;
+        mock.on::<AuthTokenApi>(TokenResponse {
             result_code: Some("A421001".into()),
             action: Some("ID_TOKEN_REISSUABLE".into()),
-            access_token: Some("new-access-token".into()),
-            refresh_token: Some("new-refresh-token".into()),
-            response_content: Some(r#"{"access_token":"new-access-token","token_type":"Bearer","expires_in":3600,"refresh_token":"new-refresh-token"}"#.into()),
+            subject: Some("alice".into()),
+            access_token: Some("Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw".into()),
+            refresh_token: Some("Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz".into()),
+            dpop_nonce: Some("eyJ7S_zG.yH6Jh".into()),
+            response_content: Some(
+                concat!(
+                    r#"{"access_token":"Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw","token_type":"Bearer","#,
+                    r#""expires_in":3600,"refresh_token":"Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz"}"#
+                )
+                .into(),
+            ),
             ..Default::default()
-        })
+        });
+        // The reissue answer depends on what the endpoint sent: the stand-in
+        // signs nothing, it shows the claims it was given.
+        mock.on_request::<IdtokenReissueApi>(|call| {
+            let claims = call.body["claims"].as_str().unwrap_or("{}").to_string();
+            let id_token = format!("eyJhbGciOiJub25lIn0.{}.", base64url(&claims));
+            MockReply::json(
+                200,
+                &IdtokenReissueResponse {
+                    result_code: Some("A425001".into()),
+                    action: Some("OK".into()),
+                    id_token: Some(id_token.clone()),
+                    response_content: Some(format!(
+                        concat!(
+                            r#"{{"access_token":"Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw","token_type":"Bearer","#,
+                            r#""expires_in":3600,"refresh_token":"Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz","#,
+                            r#""id_token":"{}"}}"#
+                        ),
+                        id_token
+                    )),
+                    ..Default::default()
+                },
+            )
+        });
+        Ok(mock)
     }
 
-    async fn reissue() -> Json<IdtokenReissueResponse> {
-        Json(IdtokenReissueResponse {
-            result_code: Some("A425001".into()),
-            result_message: Some("[A425001] The ID token was reissued.".into()),
-            action: Some(IdtokenReissueResponseAction::Ok),
-            id_token: Some("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyIn0.".into()),
-            response_content: Some(r#"{"access_token":"new-access-token","token_type":"Bearer","expires_in":3600,"refresh_token":"new-refresh-token","id_token":"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyIn0."}"#.into()),
-            ..Default::default()
-        })
+    fn base64url(s: &str) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
     }
 }

@@ -22,6 +22,9 @@
 //! - [`Authlete`] / [`AuthleteBuilder`]: the client (region or base URL,
 //!   service id, token, [`Timeouts`], [`RetryConfig`]);
 //! - [`Request`] / [`Response`]: one call;
+//! - [`TokenEndpoint`], [`EndpointResponse`] and the `to_http_response`
+//!   helpers on Authlete's answers: your token endpoint, including the
+//!   refresh-token flow that reissues the ID token;
 //! - [`Error`]: every failure, typed;
 //! - [`models`]: every request/response type of the spec;
 //! - [`generated`]: progenitor's output itself (the escape hatch).
@@ -31,17 +34,26 @@ mod client;
 mod config;
 mod error;
 pub mod generated;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod models;
 mod request;
+mod responses;
+mod token_endpoint;
 mod transport;
 
 pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID};
 pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ConfigError, Error, SNIPPET_BYTES};
-pub use models::IdtokenReissueResponse;
+pub use models::{IdtokenReissueRequest, IdtokenReissueResponse, IdtokenReissueResponseAction};
 #[doc(hidden)]
 pub use request::operations_checked;
 pub use request::{operations, Operation, Request, Response};
+pub use responses::{EndpointResponse, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
+pub use token_endpoint::{
+    ClaimsProvider, GrantHandler, IdTokenAudType, PasswordAuthenticator, PasswordCredentials, TokenEndpoint,
+    TokenRequestInput,
+};
 
 /// The README's example compiles (checked by `cargo test --doc`).
 #[cfg(doctest)]

@@ -1,0 +1,341 @@
+//! The token endpoint helpers: every action, header and fallback rule, end
+//! to end against the typed mock of Authlete.
+
+use authlete::generated::builder::{AuthTokenApi, AuthTokenFailApi, AuthTokenIssueApi, IdtokenReissueApi};
+use authlete::mock::{MockAuthlete, MockReply};
+use authlete::models::{IdtokenReissueRequest, TokenFailResponse, TokenIssueResponse, TokenResponse};
+use authlete::{EndpointResponse, IdTokenAudType, IdtokenReissueResponse, TokenEndpoint, TokenRequestInput};
+use serde_json::json;
+
+const TOKEN_CONTENT: &str = r#"{"access_token":"at","refresh_token":"rt"}"#;
+const REISSUED_CONTENT: &str = r#"{"access_token":"at","refresh_token":"rt","id_token":"eyJ.new"}"#;
+const SECRET_MESSAGE: &str = "[A999] internal detail for the operator only";
+
+fn assert_token_headers(r: &EndpointResponse) {
+    assert_eq!(r.headers()["content-type"], "application/json;charset=UTF-8");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(r.headers()["pragma"], "no-cache");
+}
+
+fn reissue_response(action: &str) -> IdtokenReissueResponse {
+    IdtokenReissueResponse {
+        result_code: Some("A999".into()),
+        result_message: Some(SECRET_MESSAGE.into()),
+        action: Some(action.into()),
+        response_content: Some(REISSUED_CONTENT.into()),
+        id_token: Some("eyJ.new".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn the_seed_type_is_the_models_type_and_its_default_is_empty() {
+    fn same(r: authlete::models::IdtokenReissueResponse) -> authlete::IdtokenReissueResponse {
+        r
+    }
+    let d = same(IdtokenReissueResponse::default());
+    assert_eq!(serde_json::to_value(&d).unwrap(), json!({}));
+    let decoded: IdtokenReissueResponse = serde_json::from_value(json!({
+        "resultCode": "A", "resultMessage": "m", "action": "OK", "responseContent": "{}", "idToken": "eyJ"
+    }))
+    .unwrap();
+    assert_eq!(decoded.id_token.as_deref(), Some("eyJ"));
+    assert!(decoded.is_ok());
+}
+
+#[test]
+fn reissue_actions_map_to_http_responses() {
+    let ok = reissue_response("OK").to_http_response();
+    assert_eq!((ok.status().as_u16(), ok.body()), (200, REISSUED_CONTENT));
+    assert_token_headers(&ok);
+
+    let ise = reissue_response("INTERNAL_SERVER_ERROR").to_http_response();
+    assert_eq!((ise.status().as_u16(), ise.body()), (500, REISSUED_CONTENT));
+    assert_token_headers(&ise);
+
+    for action in ["CALLER_ERROR", "A_NEW_ACTION_OF_2027"] {
+        let r = reissue_response(action).to_http_response();
+        assert_eq!(r.status().as_u16(), 500, "{action}");
+        assert_eq!(r.body(), authlete::SERVER_ERROR_BODY);
+        assert!(!r.body().contains("A999"), "Authlete's message must not leak");
+        assert_token_headers(&r);
+    }
+    let none = IdtokenReissueResponse::default().to_http_response();
+    assert_eq!(none.status().as_u16(), 500);
+}
+
+fn token_response(action: &str) -> TokenResponse {
+    TokenResponse {
+        action: Some(action.into()),
+        response_content: Some(TOKEN_CONTENT.into()),
+        result_message: Some(SECRET_MESSAGE.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn token_actions_map_to_http_responses() {
+    let cases = [
+        ("OK", false, 200, TOKEN_CONTENT),
+        ("ID_TOKEN_REISSUABLE", false, 200, TOKEN_CONTENT),
+        ("BAD_REQUEST", false, 400, TOKEN_CONTENT),
+        ("INVALID_CLIENT", false, 400, TOKEN_CONTENT),
+        ("INVALID_CLIENT", true, 401, TOKEN_CONTENT),
+        ("INTERNAL_SERVER_ERROR", false, 500, TOKEN_CONTENT),
+        ("PASSWORD", false, 400, authlete::UNSUPPORTED_GRANT_TYPE_BODY),
+        ("TOKEN_EXCHANGE", false, 400, authlete::UNSUPPORTED_GRANT_TYPE_BODY),
+        ("JWT_BEARER", false, 400, authlete::UNSUPPORTED_GRANT_TYPE_BODY),
+        ("NATIVE_SSO", false, 400, authlete::UNSUPPORTED_GRANT_TYPE_BODY),
+        ("SOMETHING_NEW", false, 500, authlete::SERVER_ERROR_BODY),
+    ];
+    for (action, basic, status, body) in cases {
+        let r = token_response(action).to_http_response(basic);
+        assert_eq!((r.status().as_u16(), r.body()), (status, body), "{action} basic={basic}");
+        assert_token_headers(&r);
+        let challenge = r.headers().get("www-authenticate").map(|v| v.to_str().unwrap());
+        let expected = (status == 401).then_some(r#"Basic realm="token""#);
+        assert_eq!(challenge, expected, "{action}");
+        assert!(r.headers().get("dpop-nonce").is_none());
+    }
+    let with_nonce = TokenResponse { dpop_nonce: Some("n-123".into()), ..token_response("BAD_REQUEST") };
+    assert_eq!(with_nonce.to_http_response(false).headers()["dpop-nonce"], "n-123");
+}
+
+#[test]
+fn issue_and_fail_answers_map_to_http_responses() {
+    let issue = |a: &str| TokenIssueResponse {
+        action: Some(a.into()),
+        response_content: Some("{}".into()),
+        ..Default::default()
+    };
+    assert_eq!(issue("OK").to_http_response().status().as_u16(), 200);
+    assert_eq!(issue("INTERNAL_SERVER_ERROR").to_http_response().status().as_u16(), 500);
+    assert_eq!(issue("CALLER_ERROR").to_http_response().body(), authlete::SERVER_ERROR_BODY);
+    let fail = |a: &str| TokenFailResponse {
+        action: Some(a.into()),
+        response_content: Some("{}".into()),
+        ..Default::default()
+    };
+    assert_eq!(fail("BAD_REQUEST").to_http_response().status().as_u16(), 400);
+    assert_eq!(fail("INTERNAL_SERVER_ERROR").to_http_response().status().as_u16(), 500);
+    assert_eq!(fail("NEW").to_http_response().body(), authlete::SERVER_ERROR_BODY);
+}
+
+#[test]
+fn the_reissue_request_is_built_from_the_token_response() {
+    let mut token = TokenResponse {
+        access_token: Some("opaque".into()),
+        jwt_access_token: Some("eyJ.jwt".into()),
+        refresh_token: Some("rt".into()),
+        ..Default::default()
+    };
+    let req = IdtokenReissueRequest::from_token_response(&token).unwrap();
+    assert_eq!((req.access_token.as_str(), req.refresh_token.as_str()), ("eyJ.jwt", "rt"));
+    token.jwt_access_token = None;
+    assert_eq!(IdtokenReissueRequest::from_token_response(&token).unwrap().access_token, "opaque");
+
+    #[derive(serde::Serialize)]
+    struct Claims {
+        name: &'static str,
+        email_verified: bool,
+    }
+    let req = IdtokenReissueRequest::from_token_response(&token)
+        .unwrap()
+        .with_claims(&Claims { name: "Alice", email_verified: true })
+        .unwrap()
+        .with_idt_header_params(&json!({"kid": "k1"}))
+        .unwrap()
+        .with_sub("alice-pairwise")
+        .with_id_token_aud_type(IdTokenAudType::String);
+    assert_eq!(
+        serde_json::to_value(&req).unwrap(),
+        json!({
+            "accessToken": "opaque", "refreshToken": "rt", "sub": "alice-pairwise", "idTokenAudType": "string",
+            "claims": r#"{"email_verified":true,"name":"Alice"}"#, "idtHeaderParams": r#"{"kid":"k1"}"#
+        })
+    );
+
+    let not_object = IdtokenReissueRequest::from_token_response(&token).unwrap().with_claims(&json!(["a"]));
+    assert!(matches!(not_object, Err(authlete::Error::InvalidRequest { .. })));
+    token.refresh_token = None;
+    assert!(IdtokenReissueRequest::from_token_response(&token).is_err());
+}
+
+fn reissuable() -> TokenResponse {
+    TokenResponse {
+        action: Some("ID_TOKEN_REISSUABLE".into()),
+        subject: Some("alice".into()),
+        access_token: Some("opaque".into()),
+        jwt_access_token: Some("eyJ.jwt".into()),
+        refresh_token: Some("rt".into()),
+        dpop_nonce: Some("nonce-1".into()),
+        response_content: Some(TOKEN_CONTENT.into()),
+        ..Default::default()
+    }
+}
+
+fn refresh_request() -> TokenRequestInput {
+    // client:secret, with a form-encoded ':' in the secret.
+    TokenRequestInput::new("grant_type=refresh_token&refresh_token=rt")
+        .authorization(Some("Basic Y2xpZW50OnNlJTNBY3JldA=="))
+        .dpop(Some("dpop-proof"), Some("https://as.example.com/token"))
+        .client_certificate(Some("-----BEGIN CERTIFICATE-----leaf"), vec!["-----BEGIN CERTIFICATE-----ca".into()])
+}
+
+fn endpoint(mock: &MockAuthlete) -> TokenEndpoint {
+    TokenEndpoint::new(mock.client()).claims_provider(|subject| async move {
+        let mut m = serde_json::Map::new();
+        m.insert("name".into(), format!("name of {subject}").into());
+        Some(m)
+    })
+}
+
+#[tokio::test]
+async fn refresh_with_reissue_end_to_end() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthTokenApi>(reissuable());
+    mock.on::<IdtokenReissueApi>(reissue_response("OK"));
+    let r = endpoint(&mock).handle(refresh_request()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (200, REISSUED_CONTENT));
+    assert_token_headers(&r);
+    assert_eq!(r.headers()["dpop-nonce"], "nonce-1", "carried over from /auth/token");
+
+    let token_call = &mock.calls_to::<AuthTokenApi>()[0];
+    assert_eq!(token_call.path, "/api/mock-service/auth/token");
+    assert_eq!(token_call.headers["authorization"], "Bearer mock-access-token");
+    assert_eq!(
+        token_call.body,
+        json!({"parameters": "grant_type=refresh_token&refresh_token=rt", "clientId": "client",
+               "clientSecret": "se:cret", "dpop": "dpop-proof", "htm": "POST", "htu": "https://as.example.com/token",
+               "clientCertificate": "-----BEGIN CERTIFICATE-----leaf",
+               "clientCertificatePath": ["-----BEGIN CERTIFICATE-----ca"]})
+    );
+    let reissue_call = &mock.calls_to::<IdtokenReissueApi>()[0];
+    assert_eq!(
+        reissue_call.body,
+        json!({"accessToken": "eyJ.jwt", "refreshToken": "rt", "claims": r#"{"name":"name of alice"}"#})
+    );
+}
+
+#[tokio::test]
+async fn a_failed_reissue_falls_back_to_the_token_response() {
+    for reissue in [
+        MockReply::json(200, &reissue_response("CALLER_ERROR")),
+        MockReply::json(200, &reissue_response("INTERNAL_SERVER_ERROR")),
+        MockReply::raw(502, "text/html", "<html>bad gateway</html>"),
+        MockReply::error(400, "A001", "bad request"),
+    ] {
+        let mock = MockAuthlete::start().await.unwrap();
+        mock.on::<AuthTokenApi>(reissuable());
+        mock.on_request::<IdtokenReissueApi>(move |_| reissue.clone());
+        let r = endpoint(&mock).handle(refresh_request()).await.unwrap();
+        assert_eq!((r.status().as_u16(), r.body()), (200, TOKEN_CONTENT));
+        assert_eq!(r.headers()["dpop-nonce"], "nonce-1");
+        assert_eq!(mock.calls_to::<IdtokenReissueApi>().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn without_the_fallback_the_reissue_failure_is_answered() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthTokenApi>(reissuable());
+    mock.on::<IdtokenReissueApi>(reissue_response("CALLER_ERROR"));
+    let strict = endpoint(&mock).reissue_fallback(false);
+    let r = strict.handle(refresh_request()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (500, authlete::SERVER_ERROR_BODY));
+
+    mock.on::<IdtokenReissueApi>(reissue_response("INTERNAL_SERVER_ERROR"));
+    let r = strict.handle(refresh_request()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (500, REISSUED_CONTENT));
+
+    mock.on_request::<IdtokenReissueApi>(|_| MockReply::raw(502, "text/html", "<html/>"));
+    let e = strict.handle(refresh_request()).await.unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
+}
+
+#[tokio::test]
+async fn password_grant_goes_through_the_authenticator() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthTokenApi>(TokenResponse {
+        action: Some("PASSWORD".into()),
+        ticket: Some("ticket-1".into()),
+        username: Some("alice".into()),
+        password: Some("wonderland".into()),
+        ..Default::default()
+    });
+    mock.on::<AuthTokenIssueApi>(TokenIssueResponse {
+        action: Some("OK".into()),
+        response_content: Some("{\"issued\":true}".into()),
+        ..Default::default()
+    });
+    mock.on::<AuthTokenFailApi>(TokenFailResponse {
+        action: Some("BAD_REQUEST".into()),
+        response_content: Some("{\"error\":\"invalid_grant\"}".into()),
+        ..Default::default()
+    });
+    let endpoint = TokenEndpoint::new(mock.client()).password_authenticator(|c| async move {
+        (c.username == "alice" && c.password == "wonderland").then(|| "subject-alice".to_string())
+    });
+    let input = TokenRequestInput::new("grant_type=password&username=alice&password=wonderland");
+    let r = endpoint.handle(input.clone()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (200, "{\"issued\":true}"));
+    assert_eq!(mock.calls_to::<AuthTokenIssueApi>()[0].body, json!({"ticket": "ticket-1", "subject": "subject-alice"}));
+
+    mock.on::<AuthTokenApi>(TokenResponse {
+        action: Some("PASSWORD".into()),
+        ticket: Some("ticket-2".into()),
+        username: Some("alice".into()),
+        password: Some("wrong".into()),
+        ..Default::default()
+    });
+    let r = endpoint.handle(input.clone()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (400, "{\"error\":\"invalid_grant\"}"));
+    assert_eq!(
+        mock.calls_to::<AuthTokenFailApi>()[0].body,
+        json!({"ticket": "ticket-2", "reason": "INVALID_RESOURCE_OWNER_CREDENTIALS"})
+    );
+
+    let no_auth = TokenEndpoint::new(mock.client()).handle(input).await.unwrap();
+    assert_eq!((no_auth.status().as_u16(), no_auth.body()), (400, authlete::UNSUPPORTED_GRANT_TYPE_BODY));
+    assert_eq!(mock.calls_to::<AuthTokenIssueApi>().len() + mock.calls_to::<AuthTokenFailApi>().len(), 2);
+}
+
+#[tokio::test]
+async fn grants_that_need_server_logic_go_to_the_handler() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthTokenApi>(TokenResponse { action: Some("TOKEN_EXCHANGE".into()), ..Default::default() });
+    let input = TokenRequestInput::new("grant_type=urn:ietf:params:oauth:grant-type:token-exchange");
+    let r = TokenEndpoint::new(mock.client()).handle(input.clone()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (400, authlete::UNSUPPORTED_GRANT_TYPE_BODY));
+
+    let handled = TokenEndpoint::new(mock.client())
+        .grant_handler(|t| async move {
+            assert_eq!(t.action.unwrap().as_str(), "TOKEN_EXCHANGE");
+            EndpointResponse::json(http::StatusCode::OK, "{\"exchanged\":true}")
+        })
+        .handle(input)
+        .await
+        .unwrap();
+    assert_eq!(handled.body(), "{\"exchanged\":true}");
+}
+
+#[tokio::test]
+async fn an_unreachable_authlete_is_an_error() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on_request::<AuthTokenApi>(|_| MockReply::error(500, "A001101", "Authlete Server error."));
+    let e = TokenEndpoint::new(mock.client()).handle(refresh_request()).await.unwrap_err();
+    assert_eq!(e.result_code(), Some("A001101"));
+}
+
+#[cfg(feature = "axum")]
+#[tokio::test]
+async fn axum_responses_keep_status_headers_and_body() {
+    use axum::response::IntoResponse;
+    let r = reissue_response("OK").to_http_response().into_response();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let e = authlete::Error::InvalidRequest { operation: "x", message: SECRET_MESSAGE.into() }.into_response();
+    assert_eq!(e.status(), 500);
+    let body = axum::body::to_bytes(e.into_body(), 1 << 16).await.unwrap();
+    assert_eq!(body, authlete::SERVER_ERROR_BODY.as_bytes());
+}
