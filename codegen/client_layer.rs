@@ -78,12 +78,32 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
             .ok_or_else(|| format!("operation `{}` is not in the spec", op.operation_id))?;
         out.extend(operation_items(op, &id, &http_method, &path, &empty));
         let m = &op.method_name;
+        let decode_success = decoder(&op.success);
+        let decode_error = decoder(&op.error);
+        let set_params = op.setters.iter().filter_map(|f| {
+            let value_type = setter_value_type(f)?;
+            let setter = &f.sig.ident;
+            let flat_name = flat(&setter.to_string());
+            Some(quote! {
+                if let Some(v) = crate::request::json_param(&params, #flat_name) {
+                    request = request.#setter(crate::request::from_json::<#value_type>(#id, v)?);
+                }
+            })
+        });
         table.push(quote! {
             crate::request::OperationEntry {
                 id: #id,
                 method: #http_method,
                 path: #path,
                 check: |client| crate::request::Request::operation_id(&client.#m()),
+                decode_success: #decode_success,
+                decode_error: #decode_error,
+                call_json: |client, params| ::std::boxed::Box::pin(async move {
+                    #[allow(unused_mut)]
+                    let mut request = client.#m();
+                    #(#set_params)*
+                    Ok(request.send().await?.status())
+                }),
             }
         });
     }
@@ -206,6 +226,43 @@ fn operation_index(spec: &Value) -> Vec<(String, String, String, Vec<u16>)> {
         }
     }
     out
+}
+
+/// `fn(&[u8]) -> Result<(), String>` decoding a body as `ty` the way
+/// progenitor does (`serde_json::from_slice`); raw and empty bodies always pass.
+fn decoder(ty: &syn::Type) -> TokenStream {
+    let raw = match ty {
+        syn::Type::Tuple(t) => t.elems.is_empty(),
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"),
+        _ => false,
+    };
+    if raw {
+        quote! { |_| Ok(()) }
+    } else {
+        quote! { |bytes| ::serde_json::from_slice::<#ty>(bytes).map(|_| ()).map_err(|e| e.to_string()) }
+    }
+}
+
+/// `T` of a setter `fn x<V>(self, value: V) where V: TryInto<T>`.
+fn setter_value_type(f: &syn::ImplItemFn) -> Option<syn::Type> {
+    let pred = f.sig.generics.where_clause.as_ref()?.predicates.first()?;
+    let syn::WherePredicate::Type(pt) = pred else { return None };
+    pt.bounds.iter().find_map(|b| match b {
+        syn::TypeParamBound::Trait(t) => {
+            let last = t.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
 }
 
 fn flat(id: &str) -> String {

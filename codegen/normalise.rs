@@ -12,6 +12,7 @@
 //! | [`synthesise_operation_ids`] | error: operation without `operationId` | names it `<method>_<path>`, unique |
 //! | [`reconcile_path_parameters`] | panic: template variable with no parameter | declares it as a required string; drops declared path parameters the template lacks |
 //! | [`prefer_json_bodies`] | panic: more than one media type | keeps the JSON one (`+json` counts as JSON) |
+//! | [`no_body_statuses`] | a 204 documented with a JSON body: the client would try to decode the empty body HTTP guarantees | drops the content of 204, 205 and 304 responses |
 //! | [`unify_response_shapes`] | panic: success (or error) responses of different shapes | body-less responses beside typed ones are dropped (successes recorded in `x-authlete-empty-success`), differing schemas become one `oneOf` |
 //! | [`rename_reserved_schema_names`] | generated `types::Result` shadows `Result` | renames such schemas `<name>_model` |
 //! | [`open_object_schemas`] | unknown fields are dropped on decode | object schemas keep unknown fields in a flattened map |
@@ -32,6 +33,7 @@ pub fn normalise(spec: &mut Value) -> Vec<String> {
     synthesise_operation_ids(spec, &mut log);
     reconcile_path_parameters(spec, &mut log);
     prefer_json_bodies(spec, &mut log);
+    no_body_statuses(spec, &mut log);
     unify_response_shapes(spec, &mut log);
     rename_reserved_schema_names(spec, &mut log);
     fill_response_descriptions(spec);
@@ -47,6 +49,7 @@ pub fn normalise_closed(spec: &mut Value) {
     synthesise_operation_ids(spec, &mut log);
     reconcile_path_parameters(spec, &mut log);
     prefer_json_bodies(spec, &mut log);
+    no_body_statuses(spec, &mut log);
     unify_response_shapes(spec, &mut log);
     rename_reserved_schema_names(spec, &mut log);
     fill_response_descriptions(spec);
@@ -322,6 +325,23 @@ pub fn prefer_json_bodies(spec: &mut Value, log: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// HTTP says 204, 205 and 304 answers have no body (RFC 9110 §15.3.5,
+/// §15.3.6, §15.4.5); a schema documented for them is dropped so the
+/// client does not try to decode the empty body it will get.
+pub fn no_body_statuses(spec: &mut Value, log: &mut Vec<String>) {
+    for_each_operation(spec, |path, method, op| {
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
+        for status in ["204", "205", "304"] {
+            if let Some(r) = responses.get_mut(status) {
+                if r.get("content").is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty())) {
+                    log.push(format!("{method} {path} {status}: documented body dropped (this status has none)"));
+                    *r = json!({});
+                }
+            }
+        }
+    });
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -705,6 +725,19 @@ mod tests {
         assert_eq!(o["responses"]["400"], json!({"$ref": "#/components/responses/400"}));
         assert!(o["responses"].get("204").is_some(), "a lone body-less success stays");
         assert!(o.get(EMPTY_SUCCESS_EXTENSION).is_none());
+    }
+
+    #[test]
+    fn no_content_statuses_lose_their_documented_body() {
+        let mut spec = json!({"paths": {"/d": {"delete": {"responses": {
+            "204": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": {"content": {"application/json": {"schema": {"type": "object"}}}}
+        }}}}});
+        let mut log = vec![];
+        no_body_statuses(&mut spec, &mut log);
+        assert_eq!(op(&spec, "/d", "delete")["responses"]["204"], json!({}));
+        assert!(op(&spec, "/d", "delete")["responses"]["400"].get("content").is_some());
+        assert_eq!(log.len(), 1);
     }
 
     #[test]

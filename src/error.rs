@@ -59,11 +59,13 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// A documented status came with a body that does not decode.
+    /// A success came with a body that does not decode.
     #[error("cannot decode the answer to {operation}: {source}{}", snippet_suffix(.snippet))]
     Decode {
         /// The spec's `operationId`.
         operation: &'static str,
+        /// The HTTP status, when known.
+        status: Option<StatusCode>,
         /// The start of the body, at most [`SNIPPET_BYTES`] bytes.
         snippet: String,
         /// What serde_json reported.
@@ -193,6 +195,7 @@ impl Error {
         error: progenitor_client::Error<E>,
         operation: &'static str,
         read_body: fn(E) -> crate::request::ErrorBody,
+        status: Option<StatusCode>,
     ) -> Self {
         use progenitor_client::Error as P;
         match error {
@@ -216,7 +219,15 @@ impl Error {
                     None => Error::Status { operation, status, snippet: String::new() },
                 }
             }
-            P::InvalidResponsePayload(bytes, source) => Error::Decode { operation, snippet: snippet(&bytes), source },
+            // An error status whose body is not what the spec says (an HTML
+            // page from a proxy) is that status; a success that does not
+            // decode is a decode error.
+            P::InvalidResponsePayload(bytes, _) if status.is_some_and(|s| !s.is_success()) => {
+                Error::Status { operation, status: status.expect("checked"), snippet: snippet(&bytes) }
+            }
+            P::InvalidResponsePayload(bytes, source) => {
+                Error::Decode { operation, status, snippet: snippet(&bytes), source }
+            }
             P::UnexpectedResponse(response) => {
                 let status = response.status();
                 match response.bytes().await {

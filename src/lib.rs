@@ -47,7 +47,7 @@ pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BY
 pub use error::{ConfigError, Error, SNIPPET_BYTES};
 pub use models::{IdtokenReissueRequest, IdtokenReissueResponse, IdtokenReissueResponseAction};
 #[doc(hidden)]
-pub use request::operations_checked;
+pub use request::{operation_table, operations_checked, OperationEntry};
 pub use request::{operations, Operation, Request, Response};
 pub use responses::{EndpointResponse, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
 pub use token_endpoint::{

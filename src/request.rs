@@ -92,7 +92,16 @@ impl<B: Operation> Request<B> {
     /// ([`Error::Api`]), another status, transport, timeout, an undecodable
     /// or oversized body, or an invalid request (e.g. no service id).
     pub async fn send(self) -> Result<Response<B::Output>, Error> {
-        match self.builder.send_raw().await {
+        // The transport notes the final status here, for errors progenitor
+        // reports without it.
+        let (result, status) = crate::transport::LAST_STATUS
+            .scope(std::cell::Cell::new(0), async {
+                let result = self.builder.send_raw().await;
+                (result, crate::transport::LAST_STATUS.with(std::cell::Cell::get))
+            })
+            .await;
+        let status = reqwest::StatusCode::from_u16(status).ok();
+        match result {
             Ok(value) => {
                 let status = value.status().as_u16();
                 let headers = value.headers().clone();
@@ -106,7 +115,7 @@ impl<B: Operation> Request<B> {
                 let body = B::no_content(status).expect("checked by the guard");
                 Ok(Response { status, headers, body })
             }
-            Err(e) => Err(Error::from_progenitor(e, B::ID, B::error_body).await),
+            Err(e) => Err(Error::from_progenitor(e, B::ID, B::error_body, status).await),
         }
     }
 }
@@ -144,9 +153,14 @@ impl<T> Deref for Response<T> {
     }
 }
 
-/// One row of the generated operations table.
+/// A boxed future of the operations table.
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One row of the generated operations table (for tests and tools; not
+/// API).
+#[doc(hidden)]
 #[derive(Clone, Copy)]
-pub(crate) struct OperationEntry {
+pub struct OperationEntry {
     /// The spec's `operationId`.
     pub id: &'static str,
     /// HTTP method, upper case.
@@ -156,6 +170,35 @@ pub(crate) struct OperationEntry {
     /// Builds the operation's request from a client and returns its id:
     /// compiles only if the client has the method.
     pub check: fn(&crate::Authlete) -> &'static str,
+    /// Decodes a success body as the client does.
+    pub decode_success: fn(&[u8]) -> Result<(), String>,
+    /// Decodes a documented error body as the client does.
+    pub decode_error: fn(&[u8]) -> Result<(), String>,
+    /// Sends the operation with parameters from a JSON object (keys: the
+    /// spec's parameter names, and `body`); yields the success status.
+    pub call_json: for<'a> fn(&'a crate::Authlete, serde_json::Value) -> BoxFuture<'a, Result<u16, Error>>,
+}
+
+/// The value for parameter `flat_name` (letters and digits, lower case) in
+/// a JSON object keyed by the spec's names.
+#[doc(hidden)]
+pub fn json_param(params: &serde_json::Value, flat_name: &str) -> Option<serde_json::Value> {
+    params.as_object()?.iter().find_map(|(k, v)| {
+        let flat: String = k.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+        (flat == flat_name).then(|| v.clone())
+    })
+}
+
+/// Decodes a parameter value, as an invalid-request error if it does not fit.
+#[doc(hidden)]
+pub fn from_json<T: serde::de::DeserializeOwned>(operation: &'static str, v: serde_json::Value) -> Result<T, Error> {
+    serde_json::from_value(v).map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })
+}
+
+/// The generated operations table.
+#[doc(hidden)]
+pub fn operation_table() -> &'static [OperationEntry] {
+    &crate::generated::OPERATIONS
 }
 
 /// Every operation of the spec the crate was built from, as

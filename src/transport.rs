@@ -37,6 +37,12 @@ impl ClientHooks<Transport> for crate::generated::Client {
     }
 }
 
+tokio::task_local! {
+    /// The status of the last answer of the call running in this task, for
+    /// errors that progenitor reports without it (an undecodable body).
+    pub(crate) static LAST_STATUS: std::cell::Cell<u16>;
+}
+
 /// Marker error in a body stream that passed the size limit.
 #[derive(Debug)]
 pub(crate) struct BodyLimitExceeded(pub usize);
@@ -96,7 +102,12 @@ impl Transport {
                     request = next;
                     attempt += 1;
                 }
-                _ => return result.map(|r| self.limit_body(r)),
+                _ => {
+                    if let Ok(r) = &result {
+                        let _ = LAST_STATUS.try_with(|s| s.set(r.status().as_u16()));
+                    }
+                    return result.map(|r| self.limit_body(r));
+                }
             }
         }
     }
@@ -132,6 +143,12 @@ impl Transport {
     /// [`BodyLimitExceeded`] instead of buffering it.
     fn limit_body(&self, response: reqwest::Response) -> reqwest::Response {
         let limit = self.max_body_bytes;
+        // hyper never reads past a Content-Length: a declared length within
+        // the limit needs no wrapper (and its cost: reqwest re-parses a URL
+        // when it rebuilds a response).
+        if response.content_length().is_some_and(|n| n <= limit as u64) {
+            return response;
+        }
         let response: http::Response<reqwest::Body> = response.into();
         let (parts, body) = response.into_parts();
         let limited = http_body_util::BodyExt::map_err(http_body_util::Limited::new(body, limit), move |e| {

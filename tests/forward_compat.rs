@@ -2,18 +2,11 @@
 //! values and unknown fields decode, survive, and encode back unchanged.
 //! Driven by the spec the crate was built from.
 
+mod support;
+
 use authlete::generated::inventory;
-use serde_json::{json, Map, Value};
-
-fn normalised_spec() -> Value {
-    let text = std::fs::read_to_string(env!("AUTHLETE_NORMALISED_SPEC")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn raw_spec() -> Value {
-    let text = std::fs::read_to_string(env!("AUTHLETE_SPEC_PATH")).unwrap();
-    serde_norway::from_str(&text).unwrap()
-}
+use serde_json::{json, Value};
+use support::spec::{minimal, normalised as normalised_spec, raw as raw_spec};
 
 /// Number of string enums in a spec (named and inline).
 fn count_enums(v: &Value) -> usize {
@@ -51,49 +44,6 @@ fn every_string_enum_of_the_spec_is_open() {
     assert_eq!(inventory::ENUMS.len(), in_spec, "each string enum of the spec is one open Rust enum");
 }
 
-/// A minimal instance of `schema`: required properties only.
-fn minimal(spec: &Value, schema: &Value, depth: usize) -> Value {
-    assert!(depth < 40, "schema recursion too deep");
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let target = spec.pointer(r.trim_start_matches('#')).expect("ref resolves");
-        return minimal(spec, target, depth + 1);
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return values[0].clone();
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|a| a.first()) {
-            return minimal(spec, first, depth + 1);
-        }
-    }
-    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-        let mut out = Map::new();
-        for s in all {
-            if let Value::Object(m) = minimal(spec, s, depth + 1) {
-                out.extend(m);
-            }
-        }
-        return Value::Object(out);
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") => json!(""),
-        Some("integer") => json!(0),
-        Some("number") => json!(0.0),
-        Some("boolean") => json!(false),
-        Some("array") => json!([]),
-        _ => {
-            let mut out = Map::new();
-            let props = schema.get("properties").and_then(Value::as_object);
-            for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-                let name = name.as_str().unwrap();
-                let prop = props.and_then(|p| p.get(name)).cloned().unwrap_or(json!({}));
-                out.insert(name.to_string(), minimal(spec, &prop, depth + 1));
-            }
-            Value::Object(out)
-        }
-    }
-}
-
 #[test]
 fn every_object_schema_keeps_unknown_fields() {
     let spec = normalised_spec();
@@ -105,7 +55,7 @@ fn every_object_schema_keeps_unknown_fields() {
             continue;
         }
         objects += 1;
-        let mut instance = minimal(&spec, schema, 0);
+        let mut instance = minimal(&spec, schema);
         let unknown = json!({"nested": [1, "two", {"three": null}], "flag": true});
         instance.as_object_mut().unwrap().insert("fieldFromTheFuture".into(), unknown.clone());
         let Some(result) = inventory::round_trip_component(name, instance.clone()) else { continue };

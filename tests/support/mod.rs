@@ -3,6 +3,8 @@
 //! real network misbehaves (resets, truncation, slowness).
 #![allow(dead_code)]
 
+pub mod spec;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -1,0 +1,180 @@
+//! Calls per second and CPU per call of the crate's `/idtoken/reissue` call
+//! against a hand-written reqwest + serde call of the same request, in the
+//! same process and run, against a server on 127.0.0.1 (nginx with canned
+//! answers, started by `benches/load/run.sh`).
+//!
+//! ```sh
+//! cargo bench --bench load -- --url http://127.0.0.1:PORT [--duration 5] [--max-calls 500000] [--concurrency 1,64]
+//! ```
+//!
+//! Prints one JSON line per (client, concurrency), like the peer SDK scripts
+//! in `benches/load/peers/`. Every loop is bounded by time and by count.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use authlete::{Authlete, RetryConfig};
+
+/// Process CPU time (user + system) from /proc/self/stat.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line (11 and 12 here).
+    let ticks: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let hz = 100; // USER_HZ on Linux
+    Duration::from_millis(ticks * 1000 / hz)
+}
+
+/// The request a hand-written client serialises on each call.
+#[derive(serde::Serialize)]
+struct RawReissueRequest<'a> {
+    #[serde(rename = "accessToken")]
+    access_token: &'a str,
+    #[serde(rename = "refreshToken")]
+    refresh_token: &'a str,
+}
+
+/// The answer's fields the raw client decodes (same as the crate's type,
+/// without forward compatibility).
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct RawReissueResponse {
+    #[serde(rename = "resultCode")]
+    result_code: Option<String>,
+    #[serde(rename = "resultMessage")]
+    result_message: Option<String>,
+    action: Option<String>,
+    #[serde(rename = "responseContent")]
+    response_content: Option<String>,
+    #[serde(rename = "idToken")]
+    id_token: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+struct Bounds {
+    seconds: f64,
+    max_calls: u64,
+}
+
+async fn run<F, Fut>(name: &str, concurrency: usize, bounds: Bounds, call: F)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    // `--only NAME` runs one client (for profiling).
+    if arg("--only").is_some_and(|only| only != name) {
+        return;
+    }
+    // Warm-up: connections opened, caches filled.
+    for _ in 0..200 {
+        call().await;
+    }
+    let calls = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(bounds.seconds);
+    let cpu0 = cpu_time();
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (call, calls, errors) = (call.clone(), calls.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline && calls.fetch_add(1, Ordering::Relaxed) < bounds.max_calls {
+                if !call().await {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let seconds = t0.elapsed().as_secs_f64();
+    let cpu = (cpu_time() - cpu0).as_secs_f64();
+    let n = calls.load(Ordering::Relaxed).min(bounds.max_calls);
+    println!(
+        "{}",
+        serde_json::json!({
+            "client": name, "version": env!("CARGO_PKG_VERSION"), "concurrency": concurrency,
+            "calls": n, "errors": errors.load(Ordering::Relaxed), "seconds": seconds,
+            "calls_per_sec": n as f64 / seconds, "cpu_seconds": cpu, "cpu_us_per_call": cpu * 1e6 / n as f64
+        })
+    );
+}
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; without --url there is nothing to do.
+    let Some(url) = arg("--url") else {
+        eprintln!("load: no --url given; run benches/load/run.sh");
+        return;
+    };
+    let bounds = Bounds {
+        seconds: arg("--duration").and_then(|s| s.parse().ok()).unwrap_or(5.0),
+        max_calls: arg("--max-calls").and_then(|s| s.parse().ok()).unwrap_or(500_000),
+    };
+    let concurrencies: Vec<usize> = arg("--concurrency")
+        .map(|s| s.split(',').filter_map(|c| c.parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 64]);
+    // One thread: client CPU is what is compared, and nginx needs the other core.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let crate_client = Authlete::builder()
+            .base_url(&url)
+            .service_id("715948317")
+            .access_token("bench-token")
+            .retry(RetryConfig::disabled())
+            .build()
+            .unwrap();
+        let raw = reqwest::Client::new();
+        let endpoint = format!("{url}/api/715948317/idtoken/reissue");
+        // Rounds alternate the two clients so that neither always runs on a
+        // warmer machine; report.py takes each one's median round.
+        let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
+        for &c in &concurrencies {
+            for _ in 0..rounds {
+                let client = crate_client.clone();
+                run("authlete-rust", c, bounds, move || {
+                    let client = client.clone();
+                    async move {
+                        match client
+                            .idtoken_reissue_api()
+                            .body_map(|b| b.access_token("at").refresh_token("rt"))
+                            .send()
+                            .await
+                        {
+                            Ok(r) => r.is_ok(),
+                            Err(_) => false,
+                        }
+                    }
+                })
+                .await;
+                let (raw, endpoint) = (raw.clone(), endpoint.clone());
+                run("raw-reqwest", c, bounds, move || {
+                    let (raw, endpoint) = (raw.clone(), endpoint.clone());
+                    async move {
+                        let sent = raw
+                            .post(&endpoint)
+                            .header("authorization", "Bearer bench-token")
+                            .header("accept", "application/json")
+                            .header("api-version", "3.0.16")
+                            .json(&RawReissueRequest { access_token: "at", refresh_token: "rt" })
+                            .send()
+                            .await;
+                        let Ok(response) = sent else { return false };
+                        let Ok(bytes) = response.bytes().await else { return false };
+                        serde_json::from_slice::<RawReissueResponse>(&bytes)
+                            .is_ok_and(|r| r.action.as_deref() == Some("OK"))
+                    }
+                })
+                .await;
+            }
+        }
+    });
+}
