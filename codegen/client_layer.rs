@@ -80,16 +80,22 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
         let m = &op.method_name;
         let decode_success = decoder(&op.success);
         let decode_error = decoder(&op.error);
-        let set_params = op.setters.iter().filter_map(|f| {
-            let value_type = setter_value_type(f)?;
-            let setter = &f.sig.ident;
-            let flat_name = flat(&setter.to_string());
-            Some(quote! {
-                if let Some(v) = crate::request::json_param(&params, #flat_name) {
-                    request = request.#setter(crate::request::from_json::<#value_type>(#id, v)?);
-                }
+        let set_params: Vec<TokenStream> = op
+            .setters
+            .iter()
+            .filter_map(|f| {
+                let value_type = setter_value_type(f)?;
+                let setter = &f.sig.ident;
+                let flat_name = flat(&setter.to_string());
+                Some(quote! {
+                    if let Some(v) = crate::request::json_param(&params, #flat_name) {
+                        request = request.#setter(crate::request::from_json::<#value_type>(#id, v)?);
+                    }
+                })
             })
-        });
+            .collect();
+        // An operation without parameters does not read them.
+        let params_arg = if set_params.is_empty() { format_ident!("_params") } else { format_ident!("params") };
         table.push(quote! {
             crate::request::OperationEntry {
                 id: #id,
@@ -98,7 +104,7 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
                 check: |client| crate::request::Request::operation_id(&client.#m()),
                 decode_success: #decode_success,
                 decode_error: #decode_error,
-                call_json: |client, params| ::std::boxed::Box::pin(async move {
+                call_json: |client, #params_arg| ::std::boxed::Box::pin(async move {
                     #[allow(unused_mut)]
                     let mut request = client.#m();
                     #(#set_params)*

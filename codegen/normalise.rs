@@ -28,22 +28,14 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 
 /// Applies every rule in order; returns one human-readable line per change.
 pub fn normalise(spec: &mut Value) -> Vec<String> {
-    let mut log = Vec::new();
-    inline_path_item_parameters(spec);
-    synthesise_operation_ids(spec, &mut log);
-    reconcile_path_parameters(spec, &mut log);
-    prefer_json_bodies(spec, &mut log);
-    no_body_statuses(spec, &mut log);
-    unify_response_shapes(spec, &mut log);
-    rename_reserved_schema_names(spec, &mut log);
-    fill_response_descriptions(spec);
+    let log = normalise_closed(spec);
     open_object_schemas(spec);
     log
 }
 
 /// All rules but [`open_object_schemas`]: the spec as plain typify would
 /// see it (for the benchmark baseline).
-pub fn normalise_closed(spec: &mut Value) {
+pub fn normalise_closed(spec: &mut Value) -> Vec<String> {
     let mut log = Vec::new();
     inline_path_item_parameters(spec);
     synthesise_operation_ids(spec, &mut log);
@@ -53,6 +45,7 @@ pub fn normalise_closed(spec: &mut Value) {
     unify_response_shapes(spec, &mut log);
     rename_reserved_schema_names(spec, &mut log);
     fill_response_descriptions(spec);
+    log
 }
 
 // ---------------------------------------------------------------------------

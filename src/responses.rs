@@ -107,6 +107,23 @@ fn action_str<T: std::fmt::Display>(action: Option<&T>) -> String {
     action.map(ToString::to_string).unwrap_or_default()
 }
 
+/// `responseContent` with the status `table` gives for `action`; a generic
+/// server error for any other action.
+fn by_action<T: std::fmt::Display>(
+    action: Option<&T>,
+    content: Option<&String>,
+    table: &[(&str, StatusCode)],
+) -> EndpointResponse {
+    let action = action_str(action);
+    match table.iter().find(|(a, _)| *a == action) {
+        Some((_, status)) => EndpointResponse::content(*status, content),
+        None => EndpointResponse::server_error(),
+    }
+}
+
+const OK_OR_INTERNAL_ERROR: &[(&str, StatusCode)] =
+    &[("OK", StatusCode::OK), ("INTERNAL_SERVER_ERROR", StatusCode::INTERNAL_SERVER_ERROR)];
+
 impl IdtokenReissueResponse {
     /// The HTTP response of the token endpoint for this `/idtoken/reissue`
     /// answer: `OK` → 200 with `responseContent`; `INTERNAL_SERVER_ERROR` →
@@ -126,13 +143,7 @@ impl IdtokenReissueResponse {
     /// assert_eq!(http.body(), r#"{"id_token":"eyJ"}"#);
     /// ```
     pub fn to_http_response(&self) -> EndpointResponse {
-        match action_str(self.action.as_ref()).as_str() {
-            "OK" => EndpointResponse::content(StatusCode::OK, self.response_content.as_ref()),
-            "INTERNAL_SERVER_ERROR" => {
-                EndpointResponse::content(StatusCode::INTERNAL_SERVER_ERROR, self.response_content.as_ref())
-            }
-            _ => EndpointResponse::server_error(),
-        }
+        by_action(self.action.as_ref(), self.response_content.as_ref(), OK_OR_INTERNAL_ERROR)
     }
 
     /// Whether Authlete reissued the ID token (`action` is `OK`).
@@ -176,13 +187,7 @@ impl TokenIssueResponse {
     /// `OK` → 200 with `responseContent`; `INTERNAL_SERVER_ERROR` → 500 with
     /// it; anything else → 500 `server_error`.
     pub fn to_http_response(&self) -> EndpointResponse {
-        match action_str(self.action.as_ref()).as_str() {
-            "OK" => EndpointResponse::content(StatusCode::OK, self.response_content.as_ref()),
-            "INTERNAL_SERVER_ERROR" => {
-                EndpointResponse::content(StatusCode::INTERNAL_SERVER_ERROR, self.response_content.as_ref())
-            }
-            _ => EndpointResponse::server_error(),
-        }
+        by_action(self.action.as_ref(), self.response_content.as_ref(), OK_OR_INTERNAL_ERROR)
     }
 }
 
@@ -190,13 +195,11 @@ impl TokenFailResponse {
     /// `BAD_REQUEST` → 400 with `responseContent`; `INTERNAL_SERVER_ERROR` →
     /// 500 with it; anything else → 500 `server_error`.
     pub fn to_http_response(&self) -> EndpointResponse {
-        match action_str(self.action.as_ref()).as_str() {
-            "BAD_REQUEST" => EndpointResponse::content(StatusCode::BAD_REQUEST, self.response_content.as_ref()),
-            "INTERNAL_SERVER_ERROR" => {
-                EndpointResponse::content(StatusCode::INTERNAL_SERVER_ERROR, self.response_content.as_ref())
-            }
-            _ => EndpointResponse::server_error(),
-        }
+        by_action(
+            self.action.as_ref(),
+            self.response_content.as_ref(),
+            &[("BAD_REQUEST", StatusCode::BAD_REQUEST), ("INTERNAL_SERVER_ERROR", StatusCode::INTERNAL_SERVER_ERROR)],
+        )
     }
 }
 
