@@ -383,3 +383,109 @@ fn enum_impls(e: &StringEnum, json_schema: bool) -> Vec<syn::Item> {
     }
     items
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn text(file: &syn::File) -> String {
+        file.to_token_stream().to_string()
+    }
+
+    #[test]
+    fn flattened_maps_start_empty_in_builders() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Thing {
+                    pub name: String,
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+                }
+                pub mod builder {
+                    impl ::std::default::Default for Thing {
+                        fn default() -> Self {
+                            Self {
+                                name: Err("no value supplied for name".to_string()),
+                                extra: Err("no value supplied for extra".to_string()),
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        optional_flattened_maps(&mut file);
+        let t = text(&file);
+        assert!(t.contains("extra : Ok (Default :: default ())"), "{t}");
+        assert!(t.contains("name : Err"), "required fields stay required: {t}");
+    }
+
+    #[test]
+    fn types_with_nothing_required_get_default() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Optional { pub a: Option<String> }
+                pub struct Required { pub b: String }
+                #[derive(Default)]
+                pub struct Derived { pub c: Option<String> }
+                pub mod builder {
+                    impl ::std::default::Default for Optional {
+                        fn default() -> Self { Self { a: Ok(Default::default()) } }
+                    }
+                    impl ::std::default::Default for Required {
+                        fn default() -> Self { Self { b: Err("no value supplied for b".to_string()) } }
+                    }
+                    impl ::std::default::Default for Derived {
+                        fn default() -> Self { Self { c: Ok(Default::default()) } }
+                    }
+                }
+            }
+        };
+        default_when_nothing_is_required(&mut file);
+        let t = text(&file);
+        assert_eq!(t.matches("for super :: Optional").count(), 1, "{t}");
+        assert!(!t.contains("for super :: Required"), "{t}");
+        assert!(!t.contains("for super :: Derived"), "already has Default: {t}");
+    }
+
+    #[test]
+    fn string_enums_become_open() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+                pub enum Reason {
+                    #[serde(rename = "INVALID")]
+                    Invalid,
+                    #[serde(rename = "UNKNOWN")]
+                    Unknown,
+                }
+                impl ::std::fmt::Display for Reason {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str("") }
+                }
+                impl ::std::convert::TryFrom<&str> for Reason {
+                    type Error = String;
+                    fn try_from(v: &str) -> Result<Self, String> { Err(v.into()) }
+                }
+                impl ::std::default::Default for Reason {
+                    fn default() -> Self { Reason::Invalid }
+                }
+                #[derive(::serde::Deserialize, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum Either { A(String), B(i64) }
+            }
+        };
+        let enums = open_string_enums(&mut file, true);
+        assert_eq!(enums.len(), 1, "only unit-variant string enums");
+        assert_eq!(enums[0].unknown, "UnknownValue", "the spec already has a value named Unknown");
+        let values: Vec<&str> = enums[0].variants.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values, ["INVALID", "UNKNOWN"]);
+        let t = text(&file);
+        assert!(t.contains("UnknownValue (:: std :: string :: String)"), "{t}");
+        assert!(!t.contains("Copy"), "a String variant cannot be Copy: {t}");
+        assert_eq!(t.matches("impl :: std :: fmt :: Display for Reason").count(), 1, "typify's Display replaced: {t}");
+        assert!(!t.contains("type Error = String"), "typify's fallible conversion removed: {t}");
+        assert!(t.contains("impl :: std :: default :: Default for Reason"), "other impls stay: {t}");
+        assert!(t.contains("impl :: schemars :: JsonSchema for Reason"), "{t}");
+        assert!(t.contains("untagged"), "non-string enums untouched: {t}");
+    }
+}

@@ -33,6 +33,23 @@ impl std::fmt::Debug for Transport {
 
 impl ClientHooks<Transport> for crate::generated::Client {
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            // One span per call; the attempts are events inside it. No
+            // header is ever recorded, so the token cannot show.
+            let span = tracing::debug_span!(
+                target: "authlete",
+                "authlete.call",
+                operation = info.operation_id,
+                method = %request.method(),
+                attempts = tracing::field::Empty,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            self.inner.execute(&self.client, request, info.operation_id).instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
@@ -84,7 +101,8 @@ impl Transport {
             request.headers_mut().insert(AUTHORIZATION, auth.clone());
         }
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        let deadline = Instant::now() + self.timeouts.total;
+        let call_started = Instant::now();
+        let deadline = call_started + self.timeouts.total;
         let mut attempt = 1;
         loop {
             let spare = (attempt < self.retry.max_attempts).then(|| request.try_clone()).flatten();
@@ -106,6 +124,7 @@ impl Transport {
                     if let Ok(r) = &result {
                         let _ = LAST_STATUS.try_with(|s| s.set(r.status().as_u16()));
                     }
+                    trace_call(attempt, &result, call_started.elapsed());
                     return result.map(|r| self.limit_body(r));
                 }
             }
@@ -199,6 +218,21 @@ fn trace_attempt(
         ),
     }
 }
+
+/// Fills the call span's fields once the call is over.
+#[cfg(feature = "tracing")]
+fn trace_call(attempts: u32, result: &reqwest::Result<reqwest::Response>, latency: Duration) {
+    let span = tracing::Span::current();
+    span.record("attempts", attempts);
+    span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+    if let Ok(r) = result {
+        span.record("status", r.status().as_u16());
+    }
+    tracing::debug!(target: "authlete", "authlete call finished");
+}
+
+#[cfg(not(feature = "tracing"))]
+fn trace_call(_: u32, _: &reqwest::Result<reqwest::Response>, _: Duration) {}
 
 #[cfg(not(feature = "tracing"))]
 fn trace_attempt(_: &'static str, _: u32, _: &reqwest::Result<reqwest::Response>, _: Duration) {}

@@ -4,6 +4,9 @@
 #[path = "../codegen/normalise.rs"]
 #[allow(dead_code)]
 mod normalise;
+#[path = "../codegen/rewrite.rs"]
+#[allow(dead_code)]
+mod rewrite;
 #[path = "../codegen/spec.rs"]
 #[allow(dead_code)]
 mod spec;

@@ -71,6 +71,7 @@ async fn the_token_never_appears_in_debug_errors_or_traces() {
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("idtoken_reissue_api"), "{logs}");
     assert!(logs.contains("attempt=2"), "retries are traced: {logs}");
+    assert!(logs.contains("authlete.call"), "each call has its span: {logs}");
     assert!(!logs.contains(TOKEN), "{logs}");
     for t in &texts {
         let without_echo = t.replace(&format!("token {TOKEN} rejected"), "");
