@@ -12,6 +12,7 @@
 //! | [`synthesise_operation_ids`] | error: operation without `operationId` | names it `<method>_<path>`, unique |
 //! | [`reconcile_path_parameters`] | panic: template variable with no parameter | declares it as a required string; drops declared path parameters the template lacks |
 //! | [`prefer_json_bodies`] | panic: more than one media type | keeps the JSON one (`+json` counts as JSON) |
+//! | [`plain_strings`] | `format: date-time/date/uuid/ip…` and `pattern` make typify use chrono, uuid, regress or strict parsers: a crate we do not depend on, and a decode failure on a value Authlete formats differently | the string stays a `String` |
 //! | [`no_body_statuses`] | a 204 documented with a JSON body: the client would try to decode the empty body HTTP guarantees | drops the content of 204, 205 and 304 responses |
 //! | [`unify_response_shapes`] | panic: success (or error) responses of different shapes | body-less responses beside typed ones are dropped (successes recorded in `x-authlete-empty-success`), differing schemas become one `oneOf` |
 //! | [`rename_reserved_schema_names`] | generated `types::Result` shadows `Result` | renames such schemas `<name>_model` |
@@ -41,6 +42,7 @@ pub fn normalise_closed(spec: &mut Value) -> Vec<String> {
     synthesise_operation_ids(spec, &mut log);
     reconcile_path_parameters(spec, &mut log);
     prefer_json_bodies(spec, &mut log);
+    plain_strings(spec, &mut log);
     no_body_statuses(spec, &mut log);
     unify_response_shapes(spec, &mut log);
     rename_reserved_schema_names(spec, &mut log);
@@ -211,9 +213,14 @@ pub fn synthesise_operation_ids(spec: &mut Value, log: &mut Vec<String>) {
                 id.trim_matches('_').to_string()
             }
         };
+        // Unique up to case and separators: generated names are snake_case
+        // (`getFoo` and `get_foo` would be one method).
+        let flat = |s: &str| -> String {
+            s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+        };
         let mut id = base.clone();
         let mut n = 2;
-        while !seen.insert(id.clone()) {
+        while !seen.insert(flat(&id)) {
             id = format!("{base}_{n}");
             n += 1;
         }
@@ -320,15 +327,54 @@ pub fn prefer_json_bodies(spec: &mut Value, log: &mut Vec<String>) {
     }
 }
 
+/// String formats typify turns into types of other crates or strict parsers.
+const TYPED_STRING_FORMATS: &[&str] = &["date-time", "date", "uuid", "ip", "ipv4", "ipv6"];
+
+/// String schemas keep their values as `String`: `format`s that typify maps
+/// to other types (chrono, uuid, std::net) and `pattern`s (checked with
+/// regress) are dropped. What Authlete sends is never refused for its
+/// formatting, and a revision that adds such a format still builds.
+pub fn plain_strings(spec: &mut Value, log: &mut Vec<String>) {
+    fn walk(value: &mut Value, count: &mut usize) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("string") {
+                    if map.get("format").and_then(Value::as_str).is_some_and(|f| TYPED_STRING_FORMATS.contains(&f)) {
+                        map.remove("format");
+                        *count += 1;
+                    }
+                    if map.remove("pattern").is_some() {
+                        *count += 1;
+                    }
+                }
+                for (k, v) in map.iter_mut() {
+                    if k != "enum" && k != "default" {
+                        walk(v, count);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
+            _ => {}
+        }
+    }
+    let mut count = 0;
+    walk(spec, &mut count);
+    if count > 0 {
+        log.push(format!("{count} string format/pattern constraints kept as plain strings"));
+    }
+}
+
 /// HTTP says 204, 205 and 304 answers have no body (RFC 9110 §15.3.5,
 /// §15.3.6, §15.4.5); a schema documented for them is dropped so the
 /// client does not try to decode the empty body it will get.
 pub fn no_body_statuses(spec: &mut Value, log: &mut Vec<String>) {
+    let snapshot = spec.clone();
     for_each_operation(spec, |path, method, op| {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
         for status in ["204", "205", "304"] {
             if let Some(r) = responses.get_mut(status) {
-                if r.get("content").is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty())) {
+                let resolved = resolve(&snapshot, r);
+                if resolved.get("content").is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty())) {
                     log.push(format!("{method} {path} {status}: documented body dropped (this status has none)"));
                     *r = json!({});
                 }
@@ -548,7 +594,10 @@ fn rewrite_refs(value: &mut Value, from: &str, to: &str) {
 /// flattened `extra` map, so what a newer Authlete sends survives a
 /// read-modify-write. `additionalProperties: false` is respected.
 pub fn open_object_schemas(spec: &mut Value) {
-    fn walk(value: &mut Value) {
+    use crate::strip::{DATA_KEYWORDS, NAME_MAPS};
+    // Keyword positions and name positions differ: a property called
+    // `properties` or `enum` is a name, not a keyword.
+    fn keywords(value: &mut Value) {
         match value {
             Value::Object(map) => {
                 let has_props = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
@@ -557,16 +606,28 @@ pub fn open_object_schemas(spec: &mut Value) {
                     map.insert("additionalProperties".into(), json!({}));
                 }
                 for (k, v) in map.iter_mut() {
-                    if k != "enum" && k != "default" {
-                        walk(v);
+                    if DATA_KEYWORDS.contains(&k.as_str()) || k == "example" || k == "examples" {
+                        continue;
+                    }
+                    if NAME_MAPS.contains(&k.as_str()) {
+                        names(v);
+                    } else {
+                        keywords(v);
                     }
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(walk),
+            Value::Array(items) => items.iter_mut().for_each(keywords),
             _ => {}
         }
     }
-    walk(spec);
+    fn names(value: &mut Value) {
+        match value {
+            Value::Object(map) => map.values_mut().for_each(keywords),
+            Value::Array(items) => items.iter_mut().for_each(keywords),
+            _ => {}
+        }
+    }
+    keywords(spec);
 }
 
 #[cfg(test)]
@@ -593,14 +654,16 @@ mod tests {
     fn operation_ids_are_synthesised_and_unique() {
         let mut spec = json!({"paths": {
             "/api/lifecycle/healthcheck": {"get": {}},
-            "/a": {"get": {"operationId": "x"}, "post": {"operationId": "x"}}
+            "/a": {"get": {"operationId": "x"}, "post": {"operationId": "x"}, "put": {"operationId": "getFoo"}},
+            "/b": {"get": {"operationId": "get_foo"}}
         }});
         let mut log = vec![];
         synthesise_operation_ids(&mut spec, &mut log);
         assert_eq!(op(&spec, "/api/lifecycle/healthcheck", "get")["operationId"], "get_api_lifecycle_healthcheck");
         assert_eq!(op(&spec, "/a", "get")["operationId"], "x");
         assert_eq!(op(&spec, "/a", "post")["operationId"], "x_2");
-        assert_eq!(log.len(), 2);
+        assert_eq!(op(&spec, "/b", "get")["operationId"], "get_foo_2", "same snake_case name as getFoo");
+        assert_eq!(log.len(), 3);
     }
 
     #[test]
@@ -721,6 +784,24 @@ mod tests {
     }
 
     #[test]
+    fn formats_needing_other_crates_stay_strings() {
+        let mut spec = json!({"components": {"schemas": {"t": {"type": "object", "properties": {
+            "at": {"type": "string", "format": "date-time"},
+            "id": {"type": "string", "format": "uuid", "pattern": "^[a-f0-9-]+$"},
+            "uri": {"type": "string", "format": "uri"},
+            "n": {"type": "integer", "format": "int64"}
+        }}}}});
+        let mut log = vec![];
+        plain_strings(&mut spec, &mut log);
+        let p = &spec["components"]["schemas"]["t"]["properties"];
+        assert_eq!(p["at"], json!({"type": "string"}));
+        assert_eq!(p["id"], json!({"type": "string"}));
+        assert_eq!(p["uri"]["format"], "uri", "formats typify keeps as String stay");
+        assert_eq!(p["n"]["format"], "int64");
+        assert_eq!(log.len(), 1);
+    }
+
+    #[test]
     fn no_content_statuses_lose_their_documented_body() {
         let mut spec = json!({"paths": {"/d": {"delete": {"responses": {
             "204": {"content": {"application/json": {"schema": {"type": "object"}}}},
@@ -778,10 +859,29 @@ mod tests {
             "open": {"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}}}}},
             "closed": {"type": "object", "additionalProperties": false, "properties": {"a": {"type": "string"}}},
             "true": {"type": "object", "additionalProperties": true, "properties": {"a": {"type": "string"}}},
-            "map": {"type": "object", "additionalProperties": {"type": "string"}}
+            "map": {"type": "object", "additionalProperties": {"type": "string"}},
+            "named": {"type": "object", "properties": {
+                "properties": {"type": "array", "items": {"type": "string"}},
+                "enum": {"type": "object", "properties": {"x": {"type": "string"}}}
+            }}
         }}});
         open_object_schemas(&mut spec);
         let s = &spec["components"]["schemas"];
+        assert_eq!(
+            s["named"]["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect::<std::collections::BTreeSet<_>>(),
+            ["enum", "properties"].into_iter().collect(),
+            "property names are not keywords"
+        );
+        assert_eq!(
+            s["named"]["properties"]["enum"]["additionalProperties"],
+            json!({}),
+            "objects under a property named enum are opened"
+        );
         assert_eq!(s["open"]["additionalProperties"], json!({}));
         assert_eq!(s["open"]["properties"]["a"]["additionalProperties"], json!({}));
         assert_eq!(s["closed"]["additionalProperties"], json!(false));

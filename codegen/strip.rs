@@ -17,7 +17,7 @@ const PROSE_KEYWORDS: &[&str] =
     &["description", "summary", "example", "examples", "externalDocs", "links", "termsOfService", "contact"];
 
 /// Keywords whose value is a map from names to further objects.
-const NAME_MAPS: &[&str] = &[
+pub const NAME_MAPS: &[&str] = &[
     "paths",
     "properties",
     "patternProperties",
@@ -38,7 +38,7 @@ const NAME_MAPS: &[&str] = &[
 ];
 
 /// Keywords whose value is data (enum members, defaults), copied untouched.
-const DATA_KEYWORDS: &[&str] = &["enum", "default", "const"];
+pub const DATA_KEYWORDS: &[&str] = &["enum", "default", "const"];
 
 /// Removes prose, samples and vendor extensions (`x-*`) from a whole document.
 pub fn strip_prose(spec: &mut Value) {

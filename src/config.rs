@@ -133,7 +133,8 @@ impl RetryConfig {
         let exp = next.saturating_sub(2).min(20);
         let full = self.initial_backoff.saturating_mul(1 << exp).min(self.max_backoff);
         let half = full / 2;
-        half + full.saturating_sub(half).mul_f64(fastrand::f64())
+        // f64 ∈ [0, 1): the product never exceeds `full - half`.
+        half.saturating_add(Duration::from_secs_f64(full.saturating_sub(half).as_secs_f64() * fastrand::f64()))
     }
 }
 

@@ -59,15 +59,16 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// A success came with a body that does not decode.
-    #[error("cannot decode the answer to {operation}: {source}{}", snippet_suffix(.snippet))]
+    /// A success came with a body that does not decode. The body is not
+    /// kept: a success body can carry end users' tokens.
+    #[error("cannot decode the answer to {operation} ({body_len} bytes): {source}")]
     Decode {
         /// The spec's `operationId`.
         operation: &'static str,
         /// The HTTP status, when known.
         status: Option<StatusCode>,
-        /// The start of the body, at most [`SNIPPET_BYTES`] bytes.
-        snippet: String,
+        /// The body's length in bytes.
+        body_len: usize,
         /// What serde_json reported.
         #[source]
         source: serde_json::Error,
@@ -225,8 +226,10 @@ impl Error {
             P::InvalidResponsePayload(bytes, _) if status.is_some_and(|s| !s.is_success()) => {
                 Error::Status { operation, status: status.expect("checked"), snippet: snippet(&bytes) }
             }
+            // A success body can carry end users' tokens (`responseContent`
+            // of /auth/token): say how long it was, not what it said.
             P::InvalidResponsePayload(bytes, source) => {
-                Error::Decode { operation, status, snippet: snippet(&bytes), source }
+                Error::Decode { operation, status, body_len: bytes.len(), source }
             }
             P::UnexpectedResponse(response) => {
                 let status = response.status();
@@ -246,6 +249,9 @@ impl Error {
     }
 
     pub(crate) fn from_reqwest(source: reqwest::Error, operation: &'static str) -> Self {
+        // The URL can hold path parameters that are secrets of end users
+        // (`/auth/token/delete/{accessTokenIdentifier}`): never show it.
+        let source = source.without_url();
         if let Some(limit) = crate::transport::body_limit_hit(&source) {
             return Error::BodyTooLarge { operation, limit };
         }

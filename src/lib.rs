@@ -49,7 +49,7 @@ pub use models::{IdtokenReissueRequest, IdtokenReissueResponse, IdtokenReissueRe
 #[doc(hidden)]
 pub use request::{operation_table, operations_checked, OperationEntry};
 pub use request::{operations, Operation, Request, Response};
-pub use responses::{EndpointResponse, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
+pub use responses::{EndpointResponse, INVALID_CLIENT_BODY, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
 pub use token_endpoint::{
     ClaimsProvider, GrantHandler, IdTokenAudType, PasswordAuthenticator, PasswordCredentials, TokenEndpoint,
     TokenRequestInput,

@@ -20,6 +20,10 @@ pub const JSON_UTF8: &str = "application/json;charset=UTF-8";
 pub const SERVER_ERROR_BODY: &str =
     r#"{"error":"server_error","error_description":"The server could not process the request."}"#;
 
+/// The body sent when HTTP Basic client credentials cannot be read.
+pub const INVALID_CLIENT_BODY: &str =
+    r#"{"error":"invalid_client","error_description":"The client credentials could not be read."}"#;
+
 /// The body sent for grant types the server does not handle.
 pub const UNSUPPORTED_GRANT_TYPE_BODY: &str =
     r#"{"error":"unsupported_grant_type","error_description":"The grant type is not supported by this server."}"#;
@@ -52,6 +56,16 @@ impl EndpointResponse {
     /// `500` with [`SERVER_ERROR_BODY`].
     pub fn server_error() -> Self {
         Self::json(StatusCode::INTERNAL_SERVER_ERROR, SERVER_ERROR_BODY)
+    }
+
+    /// `401` with [`INVALID_CLIENT_BODY`] and `WWW-Authenticate: Basic realm="token"`.
+    pub fn invalid_client_basic() -> Self {
+        Self::json(StatusCode::UNAUTHORIZED, INVALID_CLIENT_BODY).with_basic_challenge()
+    }
+
+    fn with_basic_challenge(mut self) -> Self {
+        self.0.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(r#"Basic realm="token""#));
+        self
     }
 
     /// `400` with [`UNSUPPORTED_GRANT_TYPE_BODY`].
@@ -170,9 +184,7 @@ impl TokenResponse {
             "OK" | "ID_TOKEN_REISSUABLE" => EndpointResponse::content(StatusCode::OK, content),
             "BAD_REQUEST" => EndpointResponse::content(StatusCode::BAD_REQUEST, content),
             "INVALID_CLIENT" if client_used_basic => {
-                let mut r = EndpointResponse::content(StatusCode::UNAUTHORIZED, content);
-                r.0.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(r#"Basic realm="token""#));
-                r
+                EndpointResponse::content(StatusCode::UNAUTHORIZED, content).with_basic_challenge()
             }
             "INVALID_CLIENT" => EndpointResponse::content(StatusCode::BAD_REQUEST, content),
             "INTERNAL_SERVER_ERROR" => EndpointResponse::content(StatusCode::INTERNAL_SERVER_ERROR, content),

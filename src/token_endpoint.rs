@@ -89,7 +89,15 @@ impl TokenRequestInput {
 
     /// From the parts of an HTTP request; `htu` is the endpoint's public URL.
     pub fn from_http(headers: &http::HeaderMap, body: impl Into<String>, htu: Option<&str>) -> Self {
-        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        // Every value is passed on, never dropped: several DPoP headers are
+        // joined and a value that is not text is passed lossily, so that
+        // Authlete rejects the proof (RFC 9449 §4.3) instead of the request
+        // silently becoming a plain bearer one.
+        let text = |name: &str| {
+            let values: Vec<String> =
+                headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+            (!values.is_empty()).then(|| values.join(", "))
+        };
         Self {
             body: body.into(),
             authorization: text("authorization"),
@@ -120,20 +128,30 @@ impl TokenRequestInput {
         self
     }
 
-    /// `(client_id, client_secret)` of an HTTP Basic `Authorization` header.
+    /// Whether the client authenticated with HTTP Basic (the
+    /// `Authorization` scheme is `Basic`, whether or not it decodes).
+    pub fn uses_basic(&self) -> bool {
+        self.authorization.as_deref().is_some_and(|v| {
+            let v = v.trim();
+            v.split_once(' ').map_or(v, |(scheme, _)| scheme).eq_ignore_ascii_case("basic")
+        })
+    }
+
+    /// `(client_id, client_secret)` of an HTTP Basic `Authorization` header;
+    /// `None` when there is none or it does not decode.
     pub fn basic_credentials(&self) -> Option<(String, String)> {
         use base64::Engine;
-        let value = self.authorization.as_deref()?.trim();
-        let (scheme, encoded) = value.split_once(' ')?;
-        if !scheme.eq_ignore_ascii_case("basic") {
+        if !self.uses_basic() {
             return None;
         }
+        let (_, encoded) = self.authorization.as_deref()?.trim().split_once(' ')?;
         let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
         let text = String::from_utf8(decoded).ok()?;
         let (id, secret) = text.split_once(':')?;
-        // RFC 6749 §2.3.1: both are form-urlencoded before Base64.
-        let unescape =
-            |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+        // RFC 6749 §2.3.1: both were form-urlencoded before Base64.
+        let unescape = |s: &str| {
+            percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8().ok().map(|c| c.into_owned())
+        };
         Some((unescape(id)?, unescape(secret)?))
     }
 }
@@ -181,15 +199,13 @@ impl IdtokenReissueRequest {
             .ok_or_else(|| invalid("the token response has no access token"))?;
         let refresh_token =
             token.refresh_token.clone().ok_or_else(|| invalid("the token response has no refresh token"))?;
-        Ok(Self {
-            access_token,
-            refresh_token,
-            claims: None,
-            id_token_aud_type: None,
-            idt_header_params: None,
-            sub: None,
-            extra: Map::new(),
-        })
+        // Through the generated builder, so fields a new revision adds keep
+        // their defaults.
+        Self::builder()
+            .access_token(access_token)
+            .refresh_token(refresh_token)
+            .try_into()
+            .map_err(|e: crate::models::error::ConversionError| invalid(&e.to_string()))
     }
 
     /// Claims to embed in the ID token: any value that serialises to a JSON
@@ -329,8 +345,13 @@ impl TokenEndpoint {
     /// call when no fallback applies). Answer them with a 500; with the
     /// `axum` feature, `Error` does that as `IntoResponse`.
     pub async fn handle(&self, input: TokenRequestInput) -> Result<EndpointResponse, Error> {
+        let client_used_basic = input.uses_basic();
         let basic = input.basic_credentials();
-        let client_used_basic = basic.is_some();
+        if client_used_basic && basic.is_none() {
+            // RFC 6749 §5.2: failed client authentication through the
+            // Authorization header is a 401 with a challenge.
+            return Ok(EndpointResponse::invalid_client_basic());
+        }
         let (client_id, client_secret) = basic.map_or((None, None), |(i, s)| (Some(i), Some(s)));
         // `clientCertificatePath` changed type between spec revisions (a
         // string, then a list): sent through the unknown-fields map, it is

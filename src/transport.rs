@@ -102,11 +102,12 @@ impl Transport {
         }
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         let call_started = Instant::now();
-        let deadline = call_started + self.timeouts.total;
+        // A total too large to add means no overall limit.
+        let deadline = call_started.checked_add(self.timeouts.total);
         let mut attempt = 1;
         loop {
             let spare = (attempt < self.retry.max_attempts).then(|| request.try_clone()).flatten();
-            let remaining = deadline.saturating_duration_since(Instant::now());
+            let remaining = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
             *request.timeout_mut() = Some(self.timeouts.attempt.min(remaining));
 
             let started = Instant::now();
@@ -115,7 +116,7 @@ impl Transport {
 
             let verdict = self.verdict(&result, safe, attempt + 1);
             match (verdict, spare) {
-                (Verdict::RetryAfter(wait), Some(next)) if Instant::now() + wait < deadline => {
+                (Verdict::RetryAfter(wait), Some(next)) if fits(Instant::now(), wait, deadline) => {
                     tokio::time::sleep(wait).await;
                     request = next;
                     attempt += 1;
@@ -178,6 +179,15 @@ impl Transport {
             }
         });
         reqwest::Response::from(http::Response::from_parts(parts, reqwest::Body::wrap(limited)))
+    }
+}
+
+/// Whether waiting `wait` from `now` ends before `deadline` (none: no limit).
+fn fits(now: Instant, wait: Duration, deadline: Option<Instant>) -> bool {
+    match (now.checked_add(wait), deadline) {
+        (Some(end), Some(deadline)) => end < deadline,
+        (Some(_), None) => true,
+        (None, _) => false,
     }
 }
 

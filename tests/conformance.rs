@@ -11,6 +11,9 @@ mod support;
 #[path = "../codegen/normalise.rs"]
 #[allow(dead_code)]
 mod normalise;
+#[path = "../codegen/strip.rs"]
+#[allow(dead_code)]
+mod strip;
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

@@ -339,3 +339,38 @@ async fn axum_responses_keep_status_headers_and_body() {
     let body = axum::body::to_bytes(e.into_body(), 1 << 16).await.unwrap();
     assert_eq!(body, authlete::SERVER_ERROR_BODY.as_bytes());
 }
+
+#[tokio::test]
+async fn unreadable_basic_credentials_are_a_401_without_calling_authlete() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthTokenApi>(token_response("OK"));
+    // Not Base64; "foobar" has no colon; no credentials at all.
+    for header in ["Basic !!!not-base64", "Basic Zm9vYmFy", "basic"] {
+        let r = TokenEndpoint::new(mock.client())
+            .handle(TokenRequestInput::new("grant_type=client_credentials").authorization(Some(header)))
+            .await
+            .unwrap();
+        assert_eq!((r.status().as_u16(), r.body()), (401, authlete::INVALID_CLIENT_BODY), "{header}");
+        assert_eq!(r.headers()["www-authenticate"], r#"Basic realm="token""#);
+    }
+    assert!(mock.calls().is_empty());
+}
+
+#[test]
+fn basic_credentials_are_form_decoded_in_full() {
+    use base64::Engine;
+    // Client id "my client", secret "a&b=c:d%", form-encoded before Base64.
+    let encoded = base64::engine::general_purpose::STANDARD.encode("my+client:a%26b%3Dc%3Ad%25");
+    let input = TokenRequestInput::new("").authorization(Some(&format!("Basic {encoded}")));
+    assert_eq!(input.basic_credentials(), Some(("my client".into(), "a&b=c:d%".into())));
+}
+
+#[test]
+fn every_dpop_header_is_passed_on() {
+    let mut headers = http::HeaderMap::new();
+    headers.append("dpop", "proof-1".parse().unwrap());
+    headers.append("dpop", "proof-2".parse().unwrap());
+    let input = TokenRequestInput::from_http(&headers, "grant_type=x", None);
+    assert_eq!(input.dpop.as_deref(), Some("proof-1, proof-2"), "Authlete sees (and rejects) both");
+    assert_eq!(TokenRequestInput::from_http(&http::HeaderMap::new(), "", None).dpop, None);
+}
