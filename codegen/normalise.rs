@@ -594,40 +594,15 @@ fn rewrite_refs(value: &mut Value, from: &str, to: &str) {
 /// flattened `extra` map, so what a newer Authlete sends survives a
 /// read-modify-write. `additionalProperties: false` is respected.
 pub fn open_object_schemas(spec: &mut Value) {
-    use crate::strip::{DATA_KEYWORDS, NAME_MAPS};
-    // Keyword positions and name positions differ: a property called
-    // `properties` or `enum` is a name, not a keyword.
-    fn keywords(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                let has_props = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-                let permissive = matches!(map.get("additionalProperties"), None | Some(Value::Bool(true)));
-                if has_props && permissive {
-                    map.insert("additionalProperties".into(), json!({}));
-                }
-                for (k, v) in map.iter_mut() {
-                    if DATA_KEYWORDS.contains(&k.as_str()) || k == "example" || k == "examples" {
-                        continue;
-                    }
-                    if NAME_MAPS.contains(&k.as_str()) {
-                        names(v);
-                    } else {
-                        keywords(v);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(keywords),
-            _ => {}
+    // Keyword positions only: a property called `properties` or `enum` is a
+    // name, not a keyword.
+    crate::strip::visit_keyword_objects(spec, &mut |map| {
+        let has_props = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        let permissive = matches!(map.get("additionalProperties"), None | Some(Value::Bool(true)));
+        if has_props && permissive {
+            map.insert("additionalProperties".into(), json!({}));
         }
-    }
-    fn names(value: &mut Value) {
-        match value {
-            Value::Object(map) => map.values_mut().for_each(keywords),
-            Value::Array(items) => items.iter_mut().for_each(keywords),
-            _ => {}
-        }
-    }
-    keywords(spec);
+    });
 }
 
 #[cfg(test)]

@@ -42,38 +42,38 @@ pub const DATA_KEYWORDS: &[&str] = &["enum", "default", "const"];
 
 /// Removes prose, samples and vendor extensions (`x-*`) from a whole document.
 pub fn strip_prose(spec: &mut Value) {
-    walk_keywords(spec);
+    visit_keyword_objects(spec, &mut |map| map.retain(|k, _| !is_prose(k)));
 }
 
 fn is_prose(key: &str) -> bool {
     key.starts_with("x-") || PROSE_KEYWORDS.contains(&key)
 }
 
-fn walk_keywords(value: &mut Value) {
+/// Calls `f` on every object of the document that sits in a keyword
+/// position (a schema, an operation, a response, ...), before visiting what
+/// `f` left in it; the keys of [`NAME_MAPS`] are names, never keywords, and
+/// [`DATA_KEYWORDS`] values are not visited.
+pub fn visit_keyword_objects(value: &mut Value, f: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
     match value {
         Value::Object(map) => {
-            map.retain(|k, _| !is_prose(k));
+            f(map);
             for (key, child) in map.iter_mut() {
                 if DATA_KEYWORDS.contains(&key.as_str()) {
                     continue;
                 }
                 if NAME_MAPS.contains(&key.as_str()) {
-                    walk_names(child);
+                    match child {
+                        Value::Object(names) => names.values_mut().for_each(|v| visit_keyword_objects(v, f)),
+                        // `parameters` of an operation is a list of keyword objects.
+                        Value::Array(items) => items.iter_mut().for_each(|v| visit_keyword_objects(v, f)),
+                        _ => {}
+                    }
                 } else {
-                    walk_keywords(child);
+                    visit_keyword_objects(child, f);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(walk_keywords),
-        _ => {}
-    }
-}
-
-fn walk_names(value: &mut Value) {
-    match value {
-        Value::Object(map) => map.values_mut().for_each(walk_keywords),
-        // `parameters` of an operation is a list of keyword objects.
-        Value::Array(items) => items.iter_mut().for_each(walk_keywords),
+        Value::Array(items) => items.iter_mut().for_each(|v| visit_keyword_objects(v, f)),
         _ => {}
     }
 }
