@@ -44,13 +44,10 @@ fn every_spec_operation_has_a_client_method() {
 }
 
 #[test]
-fn the_vendored_revision_has_83_operations() {
-    if !env!("AUTHLETE_SPEC_PATH").ends_with("openapi/authlete-api.yaml") {
-        eprintln!("built from another revision; count not checked");
-        return;
-    }
-    assert_eq!(spec_operations().len(), 83);
-    assert_eq!(authlete::operations().count(), 83);
+fn every_service_scoped_operation_takes_the_client_service_id() {
+    // Derived from the spec file, not written down: a new revision needs no edit here.
+    let expected = spec_operations().iter().filter(|(_, p)| p.contains("{serviceId}")).count();
     let with_service_id = authlete::operations().filter(|(_, _, p)| p.contains("{serviceId}")).count();
-    assert_eq!(with_service_id, 81);
+    assert_eq!(with_service_id, expected);
+    assert!(expected > 0, "the spec has operations under /api/{{serviceId}}");
 }
