@@ -144,7 +144,7 @@ fn main() {
                     let client = client.clone();
                     async move {
                         match client
-                            .idtoken_reissue_api()
+                            .idtoken_reissue()
                             .body_map(|b| b.access_token("at").refresh_token("rt"))
                             .send()
                             .await

@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 use syn::visit::Visit;
 
-use crate::normalise::EMPTY_SUCCESS_EXTENSION;
+use crate::normalise::{EMPTY_SUCCESS_EXTENSION, SPEC_OPERATION_ID_EXTENSION};
 
 /// The path parameter that the client fills from its configuration.
 const SERVICE_ID_SETTER: &str = "service_id";
@@ -71,13 +71,14 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
     for op in &ops {
         // progenitor reports the id in snake case (`updateAuthorizationTicket`
         // → `update_authorization_ticket`): match letters and digits only.
-        let (id, http_method, path, empty) = index
+        let (id, http_method, path, empty, _) = index
             .iter()
-            .find(|(id, ..)| flat(id) == flat(&op.operation_id))
+            .find(|(.., name)| flat(name) == flat(&op.operation_id))
             .cloned()
             .ok_or_else(|| format!("operation `{}` is not in the spec", op.operation_id))?;
         out.extend(operation_items(op, &id, &http_method, &path, &empty));
         let m = &op.method_name;
+        let name_str = m.to_string();
         let decode_success = decoder(&op.success);
         let decode_error = decoder(&op.error);
         let set_params: Vec<TokenStream> = op
@@ -99,6 +100,7 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
         table.push(quote! {
             crate::request::OperationEntry {
                 id: #id,
+                name: #name_str,
                 method: #http_method,
                 path: #path,
                 check: |client| crate::request::Request::operation_id(&client.#m()),
@@ -215,8 +217,10 @@ fn operation_id(send: &syn::ImplItemFn) -> Option<String> {
     finder.0
 }
 
-/// `(operationId, METHOD, path, empty-success statuses)` for every operation.
-fn operation_index(spec: &Value) -> Vec<(String, String, String, Vec<u16>)> {
+/// `(spec operationId, METHOD, path, empty-success statuses, normalised
+/// operationId)` for every operation. The spec's own id is the one upstream
+/// documents; an operation without one is known by its Rust name.
+fn operation_index(spec: &Value) -> Vec<(String, String, String, Vec<u16>, String)> {
     let mut out = Vec::new();
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else { return out };
     for (path, item) in paths {
@@ -228,7 +232,8 @@ fn operation_index(spec: &Value) -> Vec<(String, String, String, Vec<u16>)> {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|s| s.as_str()?.parse().ok()).collect())
                 .unwrap_or_default();
-            out.push((id.to_string(), method.to_ascii_uppercase(), path.clone(), empty));
+            let spec_id = op.get(SPEC_OPERATION_ID_EXTENSION).and_then(Value::as_str).unwrap_or(id);
+            out.push((spec_id.to_string(), method.to_ascii_uppercase(), path.clone(), empty, id.to_string()));
         }
     }
     out
@@ -277,6 +282,7 @@ fn flat(id: &str) -> String {
 
 fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, empty: &[u16]) -> TokenStream {
     let Op { builder, method_name, docs, setters, success, error, .. } = op;
+    let method_str = method_name.to_string();
     let (output, wrap, no_content) = if empty.is_empty() {
         (quote! { #success }, quote! { success }, quote! { None })
     } else {
@@ -350,6 +356,7 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             type Output = #output;
             type ErrorBody = #error;
             const ID: &'static str = #operation_id;
+            const NAME: &'static str = #method_str;
             const METHOD: &'static str = #http_method;
             const PATH: &'static str = #path;
             fn send_raw(

@@ -5,8 +5,9 @@
 //! | rule | why |
 //! |---|---|
 //! | [`optional_flattened_maps`] | typify's struct builders demand a value for the flattened map that keeps unknown fields (`extra`); an empty map is the right default |
-//! | [`open_string_enums`] | typify's enums are closed: one value Authlete adds tomorrow would fail the whole response. Each gets an `Unknown(String)` variant that keeps the raw value and writes it back |
+//! | [`open_string_enums`] | typify's enums are closed: one value Authlete adds tomorrow would fail the whole response, and a user's exhaustive `match` would stop compiling. Each becomes `#[non_exhaustive]` with an `Unknown(UnknownValue)` variant that keeps the raw value and writes it back; `UnknownValue` has no public constructor, so equality follows the wire value |
 //! | [`default_when_nothing_is_required`] | a type whose fields are all optional should have `Default` (`IdtokenReissueResponse::default()`); typify stops deriving it once the type keeps unknown fields |
+//! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
 use std::collections::BTreeSet;
 
@@ -16,6 +17,7 @@ use syn::visit_mut::VisitMut;
 pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     optional_flattened_maps(file);
     default_when_nothing_is_required(file);
+    plain_setters(file);
     open_string_enums(file, json_schema)
 }
 
@@ -162,6 +164,145 @@ fn initial_fields(imp: &syn::ItemImpl) -> Option<Vec<syn::FieldValue>> {
     })
 }
 
+/// `U` of `Option<U>` (also `::std::option::Option<U>`).
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) if a.args.len() == 1 => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `T` of `Result<T, E>`.
+fn result_ok(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The name of a setter for field `field` (`r#type` → `set_type`).
+pub fn set_name(field: &syn::Ident) -> syn::Ident {
+    quote::format_ident!("set_{}", field.to_string().trim_start_matches("r#"))
+}
+
+/// Every builder struct (typify's in `types::builder`, progenitor's in
+/// `builder`) with fields `Result<Option<U>, String>`: its setter `x`
+/// takes anything that converts into `U` and sets `Some`, and a new
+/// `set_x(Option<U>)` sets or clears the field. Required fields keep
+/// their setter as it is.
+pub fn plain_setters(file: &mut syn::File) {
+    let mut modules: Vec<&mut Vec<syn::Item>> = Vec::new();
+    for item in file.items.iter_mut() {
+        let syn::Item::Mod(m) = item else { continue };
+        let Some((_, items)) = m.content.as_mut() else { continue };
+        if m.ident == "builder" {
+            modules.push(items);
+        } else if m.ident == "types" {
+            for inner in items.iter_mut() {
+                if let syn::Item::Mod(b) = inner {
+                    if b.ident == "builder" {
+                        if let Some((_, items)) = b.content.as_mut() {
+                            modules.push(items);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for items in modules {
+        // struct name → optional fields and their inner types
+        let mut optional: std::collections::BTreeMap<String, Vec<(syn::Ident, syn::Type)>> = Default::default();
+        for item in items.iter() {
+            let syn::Item::Struct(st) = item else { continue };
+            let fields = st
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    let inner = option_inner(result_ok(&f.ty)?)?;
+                    Some((f.ident.clone()?, inner.clone()))
+                })
+                .collect();
+            optional.insert(st.ident.to_string(), fields);
+        }
+        for item in items.iter_mut() {
+            let syn::Item::Impl(imp) = item else { continue };
+            if imp.trait_.is_some() {
+                continue;
+            }
+            let Some(fields) = self_name(imp).and_then(|n| optional.get(&n)) else { continue };
+            let existing: BTreeSet<String> = imp
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let mut added: Vec<syn::ImplItem> = Vec::new();
+            for (field, inner) in fields {
+                if !existing.contains(&field.to_string()) {
+                    continue;
+                }
+                // typify's setter wants `TryInto<Option<U>>`: make it `TryInto<U>`.
+                for i in imp.items.iter_mut() {
+                    let syn::ImplItem::Fn(f) = i else { continue };
+                    if f.sig.ident != *field {
+                        continue;
+                    }
+                    let wants_option = f.sig.generics.where_clause.as_ref().is_some_and(|w| {
+                        w.predicates.iter().any(|p| quote::ToTokens::to_token_stream(p).to_string().contains("Option"))
+                    });
+                    if wants_option {
+                        let attrs = f.attrs.clone();
+                        let label = field.to_string();
+                        *f = syn::parse_quote! {
+                            #(#attrs)*
+                            pub fn #field<T>(mut self, value: T) -> Self
+                            where
+                                T: ::std::convert::TryInto<#inner>,
+                                T::Error: ::std::fmt::Display,
+                            {
+                                self.#field = value
+                                    .try_into()
+                                    .map(::std::option::Option::Some)
+                                    .map_err(|e| format!("error converting supplied value for {}: {e}", #label));
+                                self
+                            }
+                        };
+                    }
+                }
+                let setter = set_name(field);
+                if existing.contains(&setter.to_string()) {
+                    continue;
+                }
+                added.push(syn::parse_quote! {
+                    pub fn #setter(mut self, value: ::std::option::Option<#inner>) -> Self {
+                        self.#field = Ok(value);
+                        self
+                    }
+                });
+            }
+            imp.items.extend(added);
+        }
+    }
+}
+
 trait MetaString {
     fn to_token_stream_string(&self) -> String;
 }
@@ -211,7 +352,7 @@ fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
 }
 
 /// Makes every string enum of the generated types open: values the spec
-/// does not list decode into an `Unknown(String)` variant (`UnknownValue` if
+/// does not list decode into an `Unknown(UnknownValue)` variant (`UnknownValue` if
 /// the spec has a value called `Unknown`) and encode back unchanged. Known
 /// values stay unit variants. typify's conversions are replaced by
 /// infallible ones (`From<&str>`, `From<String>`, `FromStr`), and `as_str`,
@@ -240,11 +381,15 @@ pub fn open_string_enums(file: &mut syn::File, json_schema: bool) -> Vec<StringE
             v.attrs.retain(|a| !a.path().is_ident("serde"));
         }
         e.variants.push(syn::parse_quote! {
-            /// A value this version of the crate does not know; kept as sent.
-            #unknown(::std::string::String)
+            /// A value this version of the crate does not know, kept as sent
+            /// (read it with `as_str()`). It cannot be built by hand: a value
+            /// the spec lists always decodes to its own variant.
+            #unknown(crate::UnknownValue)
         });
         e.attrs.retain(|a| !a.path().is_ident("derive"));
         e.attrs.push(syn::parse_quote!(#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]));
+        // Authlete adds values: a user's `match` must have a wildcard arm.
+        e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         found.push(StringEnum { ident: e.ident.clone(), variants, unknown });
     }
     // Drop typify's conversions for these enums; ours follow.
@@ -301,7 +446,7 @@ fn enum_impls(e: &StringEnum, json_schema: bool) -> Vec<syn::Item> {
                 fn from(value: &str) -> Self {
                     match value {
                         #(#values => Self::#idents,)*
-                        other => Self::#unknown(other.to_string()),
+                        other => Self::#unknown(crate::UnknownValue::new(other.to_string())),
                     }
                 }
             }
@@ -311,7 +456,7 @@ fn enum_impls(e: &StringEnum, json_schema: bool) -> Vec<syn::Item> {
                 fn from(value: ::std::string::String) -> Self {
                     match value.as_str() {
                         #(#values => Self::#idents,)*
-                        _ => Self::#unknown(value),
+                        _ => Self::#unknown(crate::UnknownValue::new(value)),
                     }
                 }
             }
@@ -480,7 +625,8 @@ mod tests {
         let values: Vec<&str> = enums[0].variants.iter().map(|(_, v)| v.as_str()).collect();
         assert_eq!(values, ["INVALID", "UNKNOWN"]);
         let t = text(&file);
-        assert!(t.contains("UnknownValue (:: std :: string :: String)"), "{t}");
+        assert!(t.contains("UnknownValue (crate :: UnknownValue)"), "{t}");
+        assert!(t.contains("# [non_exhaustive]"), "{t}");
         assert!(!t.contains("Copy"), "a String variant cannot be Copy: {t}");
         assert_eq!(t.matches("impl :: std :: fmt :: Display for Reason").count(), 1, "typify's Display replaced: {t}");
         assert!(!t.contains("type Error = String"), "typify's fallible conversion removed: {t}");

@@ -57,13 +57,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Authlete's two answers of this flow, as the stand-in gives them.
 mod stand_in {
-    use authlete::generated::builder::{AuthTokenApi, IdtokenReissueApi};
+    use authlete::generated::builder::{AuthToken, IdtokenReissue};
     use authlete::mock::{MockAuthlete, MockReply};
     use authlete::models::{IdtokenReissueResponse, TokenResponse};
 
     pub async fn start() -> std::io::Result<MockAuthlete> {
         let mock = MockAuthlete::start().await?;
-        mock.on::<AuthTokenApi>(TokenResponse {
+        mock.on::<AuthToken>(TokenResponse {
             result_code: Some("A421001".into()),
             action: Some("ID_TOKEN_REISSUABLE".into()),
             subject: Some("alice".into()),
@@ -81,7 +81,7 @@ mod stand_in {
         });
         // The reissue answer depends on what the endpoint sent: the stand-in
         // signs nothing, it shows the claims it was given.
-        mock.on_request::<IdtokenReissueApi>(|call| {
+        mock.on_request::<IdtokenReissue>(|call| {
             let claims = call.body["claims"].as_str().unwrap_or("{}").to_string();
             let id_token = format!("eyJhbGciOiJub25lIn0.{}.", base64url(&claims));
             MockReply::json(

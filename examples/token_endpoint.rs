@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::Router;
 
-use authlete::generated::builder::{AuthTokenApi, IdtokenReissueApi};
+use authlete::generated::builder::{AuthToken, IdtokenReissue};
 use authlete::mock::MockAuthlete;
 use authlete::models::{IdtokenReissueResponse, TokenResponse};
 use authlete::{Authlete, EndpointResponse, TokenEndpoint, TokenRequestInput};
@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(_) => Authlete::from_env()?,
         None => {
             let mock = MockAuthlete::start().await?;
-            mock.on::<AuthTokenApi>(TokenResponse {
+            mock.on::<AuthToken>(TokenResponse {
                 action: Some("ID_TOKEN_REISSUABLE".into()),
                 access_token: Some("at".into()),
                 refresh_token: Some("rt".into()),
@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 response_content: Some(r#"{"access_token":"at","refresh_token":"rt"}"#.into()),
                 ..Default::default()
             });
-            mock.on::<IdtokenReissueApi>(IdtokenReissueResponse {
+            mock.on::<IdtokenReissue>(IdtokenReissueResponse {
                 action: Some("OK".into()),
                 response_content: Some(r#"{"access_token":"at","refresh_token":"rt","id_token":"eyJ"}"#.into()),
                 ..Default::default()

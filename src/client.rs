@@ -37,7 +37,7 @@ pub const ENV_BEARER: &str = "AUTHLETE_BEARER";
 ///     .service_id("715948317")
 ///     .access_token("a service access token")
 ///     .build()?;
-/// let service = authlete.service_get_api().send().await?;
+/// let service = authlete.service_get().send().await?;
 /// println!("{:?}", service.service_name);
 /// # Ok(()) }
 /// ```

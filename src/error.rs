@@ -16,7 +16,7 @@ pub enum Error {
     #[error("Authlete answered {status} to {operation}: [{}] {}",
         result_code.as_deref().unwrap_or("-"), result_message.as_deref().unwrap_or("-"))]
     Api {
-        /// The spec's `operationId`.
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
@@ -30,7 +30,7 @@ pub enum Error {
     /// Authlete's body (an HTML page from a proxy, an empty 404).
     #[error("Authlete answered {status} to {operation}{}", snippet_suffix(.snippet))]
     Status {
-        /// The spec's `operationId`.
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
@@ -42,7 +42,7 @@ pub enum Error {
     /// refused or reset, DNS failure, TLS).
     #[error("transport error calling {operation}: {source}")]
     Transport {
-        /// The spec's `operationId`.
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// What reqwest reported.
         #[source]
@@ -52,7 +52,7 @@ pub enum Error {
     /// The connect, per-attempt or total timeout ran out.
     #[error("{operation} timed out")]
     Timeout {
-        /// The spec's `operationId`.
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// What reqwest reported.
         #[source]
@@ -63,7 +63,7 @@ pub enum Error {
     /// kept: a success body can carry end users' tokens.
     #[error("cannot decode the answer to {operation} ({body_len} bytes): {source}")]
     Decode {
-        /// The spec's `operationId`.
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// The HTTP status, when known.
         status: Option<StatusCode>,
@@ -78,7 +78,7 @@ pub enum Error {
     /// ([`AuthleteBuilder::max_body_bytes`](crate::AuthleteBuilder::max_body_bytes)).
     #[error("the answer to {operation} exceeds the body limit of {limit} bytes")]
     BodyTooLarge {
-        /// The spec's `operationId`.
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// The limit in force.
         limit: usize,
@@ -88,7 +88,7 @@ pub enum Error {
     /// example no service id was configured or given).
     #[error("invalid request for {operation}: {message}")]
     InvalidRequest {
-        /// The spec's `operationId`.
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// What is wrong.
         message: String,

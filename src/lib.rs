@@ -10,7 +10,7 @@
 //! # async fn demo() -> Result<(), authlete::Error> {
 //! let authlete = authlete::Authlete::from_env()?;
 //! let reissued = authlete
-//!     .idtoken_reissue_api()
+//!     .idtoken_reissue()
 //!     .body_map(|b| b.access_token("at").refresh_token("rt"))
 //!     .send()
 //!     .await?;
@@ -41,6 +41,7 @@ mod request;
 mod responses;
 mod token_endpoint;
 mod transport;
+mod unknown;
 
 pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID};
 pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
@@ -54,6 +55,7 @@ pub use token_endpoint::{
     ClaimsProvider, GrantHandler, IdTokenAudType, PasswordAuthenticator, PasswordCredentials, TokenEndpoint,
     TokenRequestInput,
 };
+pub use unknown::UnknownValue;
 
 /// The README's example compiles (checked by `cargo test --doc`).
 #[cfg(doctest)]

@@ -6,7 +6,7 @@
 //! operation is covered and a typo does not compile.
 //!
 //! ```
-//! use authlete::generated::builder::{AuthTokenApi, IdtokenReissueApi};
+//! use authlete::generated::builder::{AuthToken, IdtokenReissue};
 //! use authlete::mock::MockAuthlete;
 //! use authlete::models::{IdtokenReissueResponse, TokenResponse};
 //! use authlete::{TokenEndpoint, TokenRequestInput};
@@ -14,7 +14,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let mock = MockAuthlete::start().await.unwrap();
-//! mock.on::<AuthTokenApi>(TokenResponse {
+//! mock.on::<AuthToken>(TokenResponse {
 //!     action: Some("ID_TOKEN_REISSUABLE".into()),
 //!     access_token: Some("at".into()),
 //!     refresh_token: Some("rt".into()),
@@ -22,7 +22,7 @@
 //!     response_content: Some(r#"{"access_token":"at"}"#.into()),
 //!     ..Default::default()
 //! });
-//! mock.on::<IdtokenReissueApi>(IdtokenReissueResponse {
+//! mock.on::<IdtokenReissue>(IdtokenReissueResponse {
 //!     action: Some("OK".into()),
 //!     response_content: Some(r#"{"access_token":"at","id_token":"eyJ"}"#.into()),
 //!     ..Default::default()
@@ -35,7 +35,7 @@
 //!     .unwrap();
 //! assert_eq!(response.status(), 200);
 //! assert!(response.body().contains("id_token"));
-//! assert_eq!(mock.calls_to::<IdtokenReissueApi>()[0].body["refreshToken"], "rt");
+//! assert_eq!(mock.calls_to::<IdtokenReissue>()[0].body["refreshToken"], "rt");
 //! # }
 //! ```
 
@@ -56,7 +56,7 @@ pub const MOCK_TOKEN: &str = "mock-access-token";
 /// One request the mock received.
 #[derive(Debug, Clone)]
 pub struct Call {
-    /// The spec's `operationId` it matched (`None`: no route matched).
+    /// The operation it matched, by its Rust method name (`None`: no route matched).
     pub operation: Option<&'static str>,
     /// HTTP method.
     pub method: String,
@@ -179,7 +179,7 @@ impl MockAuthlete {
 
     /// Answers operation `O` with whatever `respond` returns for each call.
     pub fn on_request<O: Operation>(&self, respond: impl Fn(&Call) -> MockReply + Send + Sync + 'static) -> &Self {
-        let route = Route { operation: O::ID, respond: Arc::new(respond) };
+        let route = Route { operation: O::NAME, respond: Arc::new(respond) };
         self.state.lock().expect("mock state").routes.push(route);
         self
     }
@@ -191,7 +191,7 @@ impl MockAuthlete {
 
     /// The requests received for operation `O`.
     pub fn calls_to<O: Operation>(&self) -> Vec<Call> {
-        self.calls().into_iter().filter(|c| c.operation == Some(O::ID)).collect()
+        self.calls().into_iter().filter(|c| c.operation == Some(O::NAME)).collect()
     }
 }
 
@@ -222,7 +222,7 @@ fn operation_of(method: &str, path: &str) -> Option<&'static str> {
     crate::generated::OPERATIONS
         .iter()
         .filter(|o| o.method == method)
-        .filter_map(|o| template_score(o.path, path).map(|s| (s, o.id)))
+        .filter_map(|o| template_score(o.path, path).map(|s| (s, o.name)))
         .max_by_key(|(s, _)| *s)
         .map(|(_, id)| id)
 }
@@ -268,9 +268,9 @@ mod tests {
 
     #[test]
     fn literal_segments_win_over_variables() {
-        assert_eq!(operation_of("POST", "/api/1/auth/token"), Some("auth_token_api"));
-        assert_eq!(operation_of("POST", "/api/1/auth/token/issue"), Some("auth_token_issue_api"));
-        assert_eq!(operation_of("GET", "/api/1/client/get/list"), Some("client_get_list_api"));
-        assert_eq!(operation_of("GET", "/api/1/client/get/42"), Some("client_get_api"));
+        assert_eq!(operation_of("POST", "/api/1/auth/token"), Some("auth_token"));
+        assert_eq!(operation_of("POST", "/api/1/auth/token/issue"), Some("auth_token_issue"));
+        assert_eq!(operation_of("GET", "/api/1/client/get/list"), Some("client_get_list"));
+        assert_eq!(operation_of("GET", "/api/1/client/get/42"), Some("client_get"));
     }
 }

@@ -25,8 +25,11 @@ pub trait Operation: Sized {
     /// The type of the documented error bodies (Authlete's `resultCode` /
     /// `resultMessage` object, for almost every operation).
     type ErrorBody;
-    /// The spec's `operationId`.
+    /// The spec's `operationId` (the Rust name where the spec has none).
     const ID: &'static str;
+    /// The Rust method name on [`Authlete`](crate::Authlete), derived from
+    /// the method and path (stable when upstream renames the `operationId`).
+    const NAME: &'static str;
     /// The HTTP method, upper case.
     const METHOD: &'static str;
     /// The path template, e.g. `/api/{serviceId}/auth/token`.
@@ -84,6 +87,12 @@ impl<B: Operation> Request<B> {
         B::ID
     }
 
+    /// The Rust method name of this request's operation (what errors and
+    /// traces call it).
+    pub fn operation_name(&self) -> &'static str {
+        B::NAME
+    }
+
     /// Sends the request (with the client's credentials, timeouts and retry
     /// policy) and decodes the answer.
     ///
@@ -115,7 +124,7 @@ impl<B: Operation> Request<B> {
                 let body = B::no_content(status).expect("checked by the guard");
                 Ok(Response { status, headers, body })
             }
-            Err(e) => Err(Error::from_progenitor(e, B::ID, B::error_body, status).await),
+            Err(e) => Err(Error::from_progenitor(e, B::NAME, B::error_body, status).await),
         }
     }
 }
@@ -163,6 +172,8 @@ type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct OperationEntry {
     /// The spec's `operationId`.
     pub id: &'static str,
+    /// The Rust method name.
+    pub name: &'static str,
     /// HTTP method, upper case.
     pub method: &'static str,
     /// Path template.

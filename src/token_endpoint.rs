@@ -190,8 +190,7 @@ impl IdtokenReissueRequest {
     /// # Ok::<(), authlete::Error>(())
     /// ```
     pub fn from_token_response(token: &TokenResponse) -> Result<Self, Error> {
-        let invalid =
-            |message: &str| Error::InvalidRequest { operation: "idtoken_reissue_api", message: message.into() };
+        let invalid = |message: &str| Error::InvalidRequest { operation: "idtoken_reissue", message: message.into() };
         let access_token = token
             .jwt_access_token
             .clone()
@@ -245,7 +244,7 @@ impl IdtokenReissueRequest {
 }
 
 fn json_object<T: Serialize + ?Sized>(value: &T, what: &str) -> Result<String, Error> {
-    let invalid = |message: String| Error::InvalidRequest { operation: "idtoken_reissue_api", message };
+    let invalid = |message: String| Error::InvalidRequest { operation: "idtoken_reissue", message };
     match serde_json::to_value(value) {
         Ok(v @ Value::Object(_)) => Ok(v.to_string()),
         Ok(_) => Err(invalid(format!("{what} must serialise to a JSON object"))),
@@ -362,15 +361,15 @@ impl TokenEndpoint {
         }
         let token = self
             .client
-            .auth_token_api()
+            .auth_token()
             .body_map(move |b| {
                 b.parameters(input.body)
-                    .client_id(client_id)
-                    .client_secret(client_secret)
-                    .dpop(input.dpop)
-                    .htm(input.htm)
-                    .htu(input.htu)
-                    .client_certificate(input.client_certificate)
+                    .set_client_id(client_id)
+                    .set_client_secret(client_secret)
+                    .set_dpop(input.dpop)
+                    .set_htm(input.htm)
+                    .set_htu(input.htu)
+                    .set_client_certificate(input.client_certificate)
                     .extra(extra)
             })
             .send()
@@ -411,7 +410,7 @@ impl TokenEndpoint {
             }
             Err(e) => return Err(e),
         };
-        match self.client.idtoken_reissue_api().body(request).send().await {
+        match self.client.idtoken_reissue().body(request).send().await {
             Ok(r) if r.is_ok() => Ok(r.to_http_response()),
             Ok(r) if self.reissue_fallback => {
                 warn_fallback(&format!("action {}", r.action.as_ref().map(ToString::to_string).unwrap_or_default()));
@@ -439,14 +438,14 @@ impl TokenEndpoint {
         match auth(credentials).await {
             Some(subject) => Ok(self
                 .client
-                .auth_token_issue_api()
+                .auth_token_issue()
                 .body_map(|b| b.ticket(ticket).subject(subject))
                 .send()
                 .await?
                 .to_http_response()),
             None => Ok(self
                 .client
-                .auth_token_fail_api()
+                .auth_token_fail()
                 .body_map(|b| b.ticket(ticket).reason("INVALID_RESOURCE_OWNER_CREDENTIALS"))
                 .send()
                 .await?

@@ -26,7 +26,7 @@ fn reissue_ok() -> Reply {
 }
 
 async fn reissue(c: &Authlete) -> Result<authlete::Response<authlete::IdtokenReissueResponse>, Error> {
-    c.idtoken_reissue_api().body_map(|b| b.access_token("at").refresh_token("rt")).send().await
+    c.idtoken_reissue().body_map(|b| b.access_token("at").refresh_token("rt")).send().await
 }
 
 #[tokio::test]
@@ -48,14 +48,14 @@ async fn sends_bearer_token_service_id_and_json_body() {
 async fn a_request_can_override_the_service_id_and_it_is_one_encoded_segment() {
     let server = Server::always(reissue_ok()).await;
     let c = client(&server);
-    c.idtoken_reissue_api()
+    c.idtoken_reissue()
         .service_id("a/../b?c#d%e")
         .body_map(|b| b.access_token("at").refresh_token("rt"))
         .send()
         .await
         .unwrap();
     c.with_service_id("42")
-        .idtoken_reissue_api()
+        .idtoken_reissue()
         .body_map(|b| b.access_token("a").refresh_token("r"))
         .send()
         .await
@@ -70,7 +70,7 @@ async fn without_a_service_id_the_request_is_refused_before_sending() {
     let server = Server::always(reissue_ok()).await;
     let c = Authlete::builder().base_url(&server.base_url).access_token(TOKEN).build().unwrap();
     let e = reissue(&c).await.unwrap_err();
-    assert!(matches!(e, Error::InvalidRequest { operation: "idtoken_reissue_api", .. }), "{e:?}");
+    assert!(matches!(e, Error::InvalidRequest { operation: "idtoken_reissue", .. }), "{e:?}");
     assert_eq!(server.count(), 0);
 }
 
@@ -134,7 +134,7 @@ async fn body_less_success_beside_a_typed_one_is_no_content() {
     let jwks = json!({"keys": []});
     let server = Server::sequence(vec![Reply::empty(204), Reply::json(200, jwks)]).await;
     let c = client(&server);
-    let first = c.service_jwks_get_api().send().await;
+    let first = c.service_jwks_get().send().await;
     if jwks_has_no_content() {
         let none = first.unwrap();
         assert_eq!(none.status(), 204);
@@ -144,7 +144,7 @@ async fn body_less_success_beside_a_typed_one_is_no_content() {
         let e = first.unwrap_err();
         assert!(matches!(&e, Error::Status { status, .. } if status.as_u16() == 204), "{e:?}");
     }
-    let some = c.service_jwks_get_api().send().await.unwrap();
+    let some = c.service_jwks_get().send().await.unwrap();
     assert_eq!(some.status(), 200);
     assert!(serde_json::to_value(some.into_inner()).unwrap().is_object());
     assert_eq!(server.requests()[0].target, "/api/715948317/service/jwks/get");
@@ -153,7 +153,7 @@ async fn body_less_success_beside_a_typed_one_is_no_content() {
 #[tokio::test]
 async fn body_less_error_is_still_an_error_with_its_status() {
     let server = Server::always(Reply::empty(404)).await;
-    let e = client(&server).client_delete_api().client_id("123").send().await.unwrap_err();
+    let e = client(&server).client_delete().client_id("123").send().await.unwrap_err();
     assert!(matches!(&e, Error::Status { status, .. } if status.as_u16() == 404), "{e:?}");
 }
 
@@ -199,7 +199,7 @@ async fn retry_after_beyond_the_limit_ends_the_retries() {
 async fn gateway_errors_are_retried_for_reads_only() {
     let server = Server::sequence(vec![Reply::empty(502), Reply::json(200, json!({"keys": []}))]).await;
     let c = client(&server);
-    c.service_jwks_get_api().send().await.unwrap();
+    c.service_jwks_get().send().await.unwrap();
     assert_eq!(server.count(), 2, "GET retried after 502");
 }
 
@@ -243,7 +243,7 @@ async fn the_total_timeout_bounds_all_attempts() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let e = c.service_jwks_get_api().send().await.unwrap_err();
+    let e = c.service_jwks_get().send().await.unwrap_err();
     assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
 }

@@ -27,11 +27,11 @@ fn client(server: &Server) -> Authlete {
 }
 
 async fn post(c: &Authlete) -> Result<authlete::Response<authlete::IdtokenReissueResponse>, Error> {
-    c.idtoken_reissue_api().body_map(|b| b.access_token("a").refresh_token("r")).send().await
+    c.idtoken_reissue().body_map(|b| b.access_token("a").refresh_token("r")).send().await
 }
 
 async fn get(c: &Authlete) -> Result<u16, Error> {
-    c.service_jwks_get_api().send().await.map(|r| r.status())
+    c.service_jwks_get().send().await.map(|r| r.status())
 }
 
 #[tokio::test]

@@ -83,7 +83,7 @@ fn decoding_any_answer_never_panics() {
 
 #[test]
 fn decoders_accept_what_they_should() {
-    let reissue = authlete::operation_table().iter().find(|o| o.id == "idtoken_reissue_api").unwrap();
+    let reissue = authlete::operation_table().iter().find(|o| o.name == "idtoken_reissue").unwrap();
     assert!((reissue.decode_success)(br#"{"action":"OK","idToken":"eyJ"}"#).is_ok());
     assert!((reissue.decode_success)(br#"{"action":"NEW_ACTION","unknown":1}"#).is_ok());
     assert!((reissue.decode_success)(br#"{"action":1}"#).is_err());

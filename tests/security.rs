@@ -29,7 +29,12 @@ async fn end_user_secrets_in_paths_and_bodies_stay_out_of_errors() {
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
-    let e = c.auth_token_delete_api().access_token_identifier("END-USER-TOKEN-42").send().await.unwrap_err();
+    let e = c
+        .auth_token_delete_by_access_token_identifier()
+        .access_token_identifier("END-USER-TOKEN-42")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, authlete::Error::Transport { .. }), "{e:?}");
     let shown = format!("{e} {e:?} {:?}", std::error::Error::source(&e));
     assert!(!shown.contains("END-USER-TOKEN-42"), "{shown}");
@@ -38,7 +43,7 @@ async fn end_user_secrets_in_paths_and_bodies_stay_out_of_errors() {
     let body = r#"{"responseContent":"{\"access_token\":\"END-USER-AT\"}","action":7}"#;
     let server = Server::always(Reply::text(200, "application/json", body)).await;
     let c = Authlete::builder().base_url(&server.base_url).service_id("1").build().unwrap();
-    let e = c.auth_token_api().body_map(|b| b.parameters("grant_type=x")).send().await.unwrap_err();
+    let e = c.auth_token().body_map(|b| b.parameters("grant_type=x")).send().await.unwrap_err();
     assert!(matches!(e, authlete::Error::Decode { .. }), "{e:?}");
     assert!(!format!("{e} {e:?}").contains("END-USER-AT"), "{e:?}");
 }

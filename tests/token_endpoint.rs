@@ -1,7 +1,7 @@
 //! The token endpoint helpers: every action, header and fallback rule, end
 //! to end against the typed mock of Authlete.
 
-use authlete::generated::builder::{AuthTokenApi, AuthTokenFailApi, AuthTokenIssueApi, IdtokenReissueApi};
+use authlete::generated::builder::{AuthToken, AuthTokenFail, AuthTokenIssue, IdtokenReissue};
 use authlete::mock::{MockAuthlete, MockReply};
 use authlete::models::{IdtokenReissueRequest, TokenFailResponse, TokenIssueResponse, TokenResponse};
 use authlete::{EndpointResponse, IdTokenAudType, IdtokenReissueResponse, TokenEndpoint, TokenRequestInput};
@@ -193,14 +193,14 @@ fn endpoint(mock: &MockAuthlete) -> TokenEndpoint {
 #[tokio::test]
 async fn refresh_with_reissue_end_to_end() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<AuthTokenApi>(reissuable());
-    mock.on::<IdtokenReissueApi>(reissue_response("OK"));
+    mock.on::<AuthToken>(reissuable());
+    mock.on::<IdtokenReissue>(reissue_response("OK"));
     let r = endpoint(&mock).handle(refresh_request()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (200, REISSUED_CONTENT));
     assert_token_headers(&r);
     assert_eq!(r.headers()["dpop-nonce"], "nonce-1", "carried over from /auth/token");
 
-    let token_call = &mock.calls_to::<AuthTokenApi>()[0];
+    let token_call = &mock.calls_to::<AuthToken>()[0];
     assert_eq!(token_call.path, "/api/mock-service/auth/token");
     assert_eq!(token_call.headers["authorization"], "Bearer mock-access-token");
     assert_eq!(
@@ -210,7 +210,7 @@ async fn refresh_with_reissue_end_to_end() {
                "clientCertificate": "-----BEGIN CERTIFICATE-----leaf",
                "clientCertificatePath": ["-----BEGIN CERTIFICATE-----ca"]})
     );
-    let reissue_call = &mock.calls_to::<IdtokenReissueApi>()[0];
+    let reissue_call = &mock.calls_to::<IdtokenReissue>()[0];
     assert_eq!(
         reissue_call.body,
         json!({"accessToken": "eyJ.jwt", "refreshToken": "rt", "claims": r#"{"name":"name of alice"}"#})
@@ -226,29 +226,29 @@ async fn a_failed_reissue_falls_back_to_the_token_response() {
         MockReply::error(400, "A001", "bad request"),
     ] {
         let mock = MockAuthlete::start().await.unwrap();
-        mock.on::<AuthTokenApi>(reissuable());
-        mock.on_request::<IdtokenReissueApi>(move |_| reissue.clone());
+        mock.on::<AuthToken>(reissuable());
+        mock.on_request::<IdtokenReissue>(move |_| reissue.clone());
         let r = endpoint(&mock).handle(refresh_request()).await.unwrap();
         assert_eq!((r.status().as_u16(), r.body()), (200, TOKEN_CONTENT));
         assert_eq!(r.headers()["dpop-nonce"], "nonce-1");
-        assert_eq!(mock.calls_to::<IdtokenReissueApi>().len(), 1);
+        assert_eq!(mock.calls_to::<IdtokenReissue>().len(), 1);
     }
 }
 
 #[tokio::test]
 async fn without_the_fallback_the_reissue_failure_is_answered() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<AuthTokenApi>(reissuable());
-    mock.on::<IdtokenReissueApi>(reissue_response("CALLER_ERROR"));
+    mock.on::<AuthToken>(reissuable());
+    mock.on::<IdtokenReissue>(reissue_response("CALLER_ERROR"));
     let strict = endpoint(&mock).reissue_fallback(false);
     let r = strict.handle(refresh_request()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (500, authlete::SERVER_ERROR_BODY));
 
-    mock.on::<IdtokenReissueApi>(reissue_response("INTERNAL_SERVER_ERROR"));
+    mock.on::<IdtokenReissue>(reissue_response("INTERNAL_SERVER_ERROR"));
     let r = strict.handle(refresh_request()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (500, REISSUED_CONTENT));
 
-    mock.on_request::<IdtokenReissueApi>(|_| MockReply::raw(502, "text/html", "<html/>"));
+    mock.on_request::<IdtokenReissue>(|_| MockReply::raw(502, "text/html", "<html/>"));
     let e = strict.handle(refresh_request()).await.unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
 }
@@ -256,19 +256,19 @@ async fn without_the_fallback_the_reissue_failure_is_answered() {
 #[tokio::test]
 async fn password_grant_goes_through_the_authenticator() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<AuthTokenApi>(TokenResponse {
+    mock.on::<AuthToken>(TokenResponse {
         action: Some("PASSWORD".into()),
         ticket: Some("ticket-1".into()),
         username: Some("alice".into()),
         password: Some("wonderland".into()),
         ..Default::default()
     });
-    mock.on::<AuthTokenIssueApi>(TokenIssueResponse {
+    mock.on::<AuthTokenIssue>(TokenIssueResponse {
         action: Some("OK".into()),
         response_content: Some("{\"issued\":true}".into()),
         ..Default::default()
     });
-    mock.on::<AuthTokenFailApi>(TokenFailResponse {
+    mock.on::<AuthTokenFail>(TokenFailResponse {
         action: Some("BAD_REQUEST".into()),
         response_content: Some("{\"error\":\"invalid_grant\"}".into()),
         ..Default::default()
@@ -279,9 +279,9 @@ async fn password_grant_goes_through_the_authenticator() {
     let input = TokenRequestInput::new("grant_type=password&username=alice&password=wonderland");
     let r = endpoint.handle(input.clone()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (200, "{\"issued\":true}"));
-    assert_eq!(mock.calls_to::<AuthTokenIssueApi>()[0].body, json!({"ticket": "ticket-1", "subject": "subject-alice"}));
+    assert_eq!(mock.calls_to::<AuthTokenIssue>()[0].body, json!({"ticket": "ticket-1", "subject": "subject-alice"}));
 
-    mock.on::<AuthTokenApi>(TokenResponse {
+    mock.on::<AuthToken>(TokenResponse {
         action: Some("PASSWORD".into()),
         ticket: Some("ticket-2".into()),
         username: Some("alice".into()),
@@ -291,19 +291,19 @@ async fn password_grant_goes_through_the_authenticator() {
     let r = endpoint.handle(input.clone()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (400, "{\"error\":\"invalid_grant\"}"));
     assert_eq!(
-        mock.calls_to::<AuthTokenFailApi>()[0].body,
+        mock.calls_to::<AuthTokenFail>()[0].body,
         json!({"ticket": "ticket-2", "reason": "INVALID_RESOURCE_OWNER_CREDENTIALS"})
     );
 
     let no_auth = TokenEndpoint::new(mock.client()).handle(input).await.unwrap();
     assert_eq!((no_auth.status().as_u16(), no_auth.body()), (400, authlete::UNSUPPORTED_GRANT_TYPE_BODY));
-    assert_eq!(mock.calls_to::<AuthTokenIssueApi>().len() + mock.calls_to::<AuthTokenFailApi>().len(), 2);
+    assert_eq!(mock.calls_to::<AuthTokenIssue>().len() + mock.calls_to::<AuthTokenFail>().len(), 2);
 }
 
 #[tokio::test]
 async fn grants_that_need_server_logic_go_to_the_handler() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<AuthTokenApi>(TokenResponse { action: Some("TOKEN_EXCHANGE".into()), ..Default::default() });
+    mock.on::<AuthToken>(TokenResponse { action: Some("TOKEN_EXCHANGE".into()), ..Default::default() });
     let input = TokenRequestInput::new("grant_type=urn:ietf:params:oauth:grant-type:token-exchange");
     let r = TokenEndpoint::new(mock.client()).handle(input.clone()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (400, authlete::UNSUPPORTED_GRANT_TYPE_BODY));
@@ -322,7 +322,7 @@ async fn grants_that_need_server_logic_go_to_the_handler() {
 #[tokio::test]
 async fn an_unreachable_authlete_is_an_error() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on_request::<AuthTokenApi>(|_| MockReply::error(500, "A001101", "Authlete Server error."));
+    mock.on_request::<AuthToken>(|_| MockReply::error(500, "A001101", "Authlete Server error."));
     let e = TokenEndpoint::new(mock.client()).handle(refresh_request()).await.unwrap_err();
     assert_eq!(e.result_code(), Some("A001101"));
 }
@@ -343,7 +343,7 @@ async fn axum_responses_keep_status_headers_and_body() {
 #[tokio::test]
 async fn unreadable_basic_credentials_are_a_401_without_calling_authlete() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<AuthTokenApi>(token_response("OK"));
+    mock.on::<AuthToken>(token_response("OK"));
     // Not Base64; "foobar" has no colon; no credentials at all.
     for header in ["Basic !!!not-base64", "Basic Zm9vYmFy", "basic"] {
         let r = TokenEndpoint::new(mock.client())

@@ -56,7 +56,7 @@ async fn the_token_never_appears_in_debug_errors_or_traces() {
         vec![format!("{builder:?}"), format!("{:?}", AccessToken::new(TOKEN)), AccessToken::new(TOKEN).to_string()];
     let client = builder.build().unwrap();
     texts.push(format!("{client:?}"));
-    let call = || client.idtoken_reissue_api().body_map(|b| b.access_token("a").refresh_token("r")).send();
+    let call = || client.idtoken_reissue().body_map(|b| b.access_token("a").refresh_token("r")).send();
     call().await.unwrap(); // 503, then 200
     let api_error = call().await.unwrap_err();
     let status_error = call().await.unwrap_err();
@@ -69,7 +69,7 @@ async fn the_token_never_appears_in_debug_errors_or_traces() {
     // ...and nothing we print shows it, except Authlete's own message echoed
     // back in the Api error, which is Authlete's text, not ours.
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("idtoken_reissue_api"), "{logs}");
+    assert!(logs.contains("idtoken_reissue"), "{logs}");
     assert!(logs.contains("attempt=2"), "retries are traced: {logs}");
     assert!(logs.contains("authlete.call"), "each call has its span: {logs}");
     assert!(!logs.contains(TOKEN), "{logs}");
