@@ -7,6 +7,8 @@
 
 #[path = "codegen/client_layer.rs"]
 mod client_layer;
+#[path = "codegen/docs.rs"]
+mod docs;
 #[path = "codegen/generate.rs"]
 mod generate;
 #[path = "codegen/inventory.rs"]
@@ -51,10 +53,11 @@ fn run() -> Result<(), String> {
 
     let mut doc = spec::parse(&text)?;
     strip::strip_prose(&mut doc);
-    let log = normalise::normalise(&mut doc);
+    let mut log = normalise::normalise(&mut doc);
 
     let options = generate::Options { json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some() };
-    let source = generate::progenitor_source(&doc, &options)?;
+    let (source, undocumented) = generate::progenitor_source(&doc, &options)?;
+    log.push(format!("public generated items with only the fallback doc: {undocumented}"));
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     write_if_changed(&out_dir.join("authlete_api.rs"), &source)?;

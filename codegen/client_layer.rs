@@ -23,11 +23,24 @@ use crate::normalise::{EMPTY_SUCCESS_EXTENSION, SPEC_OPERATION_ID_EXTENSION};
 /// The path parameter that the client fills from its configuration.
 const SERVICE_ID_SETTER: &str = "service_id";
 
+/// `Request`'s own methods (src/request.rs): a builder setter with one of
+/// these names is not forwarded (reach it with `.map(|b| b.name(..))`).
+const REQUEST_METHODS: &[&str] =
+    &["map", "into_raw", "timeouts", "retry", "send", "operation_id", "operation_name", "pages"];
+
+/// The query parameters and the success field that make an operation
+/// paged: `start` (inclusive) and `end` (exclusive) select a window of
+/// the `totalCount` items.
+const PAGE_START: &str = "start";
+const PAGE_END: &str = "end";
+const PAGE_TOTAL_FIELD: &str = "total_count";
+
 struct Op {
     builder: syn::Ident,
     method_name: syn::Ident,
     docs: Vec<syn::Attribute>,
     setters: Vec<syn::ImplItemFn>,
+    body: Option<syn::Type>,
     success: syn::Type,
     error: syn::Type,
     operation_id: String,
@@ -60,7 +73,8 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
                 _ => None,
             })
             .collect();
-        ops.push(Op { builder: builder.clone(), method_name, docs, setters, success, error, operation_id });
+        let body = body_type(builders, builder);
+        ops.push(Op { builder: builder.clone(), method_name, docs, setters, body, success, error, operation_id });
     }
     if ops.is_empty() {
         return Err("progenitor generated no operations".into());
@@ -77,6 +91,7 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
             .cloned()
             .ok_or_else(|| format!("operation `{}` is not in the spec", op.operation_id))?;
         out.extend(operation_items(op, &id, &http_method, &path, &empty));
+        out.extend(paged_impl(op, file, &empty));
         let m = &op.method_name;
         let name_str = m.to_string();
         let decode_success = decoder(&op.success);
@@ -122,6 +137,73 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
     });
     let file: syn::File = syn::parse2(out).map_err(|e| format!("client layer is not valid Rust: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// `types::X` for a builder whose `body` field is `Result<types::builder::X, String>`.
+fn body_type(builders: &[syn::Item], builder: &syn::Ident) -> Option<syn::Type> {
+    builders.iter().find_map(|i| match i {
+        syn::Item::Struct(s) if s.ident == *builder => s.fields.iter().find_map(|f| {
+            if f.ident.as_ref()? != "body" {
+                return None;
+            }
+            let inner = generic_args(&f.ty).into_iter().next()?;
+            let syn::Type::Path(p) = &inner else { return Some(inner) };
+            if !p.path.segments.iter().any(|s| s.ident == "builder") {
+                return Some(inner);
+            }
+            let last = p.path.segments.last()?.ident.clone();
+            Some(syn::parse_quote!(types::#last))
+        }),
+        _ => None,
+    })
+}
+
+/// Whether the struct `types::name` has a field `field`.
+fn has_field(file: &syn::File, name: &syn::Type, field: &str) -> bool {
+    let Some(ident) = (match name {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }) else {
+        return false;
+    };
+    file.items.iter().any(|i| match i {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().is_some_and(|(_, items)| {
+            items.iter().any(|i| match i {
+                syn::Item::Struct(s) if s.ident == ident => {
+                    s.fields.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == field))
+                }
+                _ => false,
+            })
+        }),
+        _ => false,
+    })
+}
+
+/// `impl Paged` for an operation with `start`/`end` setters whose success
+/// type has `totalCount`: found by this rule, never by a list.
+fn paged_impl(op: &Op, file: &syn::File, empty: &[u16]) -> TokenStream {
+    let has = |n: &str| op.setters.iter().any(|s| s.sig.ident == n);
+    if !(has(PAGE_START) && has(PAGE_END) && has_field(file, &op.success, PAGE_TOTAL_FIELD)) {
+        return TokenStream::new();
+    }
+    let builder = &op.builder;
+    let (start, end, total) =
+        (format_ident!("{}", PAGE_START), format_ident!("{}", PAGE_END), format_ident!("{}", PAGE_TOTAL_FIELD));
+    let read = if empty.is_empty() {
+        quote! { output.#total.map(i64::from) }
+    } else {
+        quote! { output.as_ref().and_then(|o| o.#total).map(i64::from) }
+    };
+    quote! {
+        impl<'a> crate::request::Paged for builder::#builder<'a> {
+            fn window(self, start: i64, end: i64) -> Self {
+                self.#start(start).#end(end)
+            }
+            fn total_count(output: &Self::Output) -> ::std::option::Option<i64> {
+                #read
+            }
+        }
+    }
 }
 
 fn builder_module(file: &syn::File) -> Result<&Vec<syn::Item>, String> {
@@ -283,6 +365,7 @@ fn flat(id: &str) -> String {
 fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, empty: &[u16]) -> TokenStream {
     let Op { builder, method_name, docs, setters, success, error, .. } = op;
     let method_str = method_name.to_string();
+    let body_ty = op.body.as_ref().map_or_else(|| quote! { () }, |b| quote! { #b });
     let (output, wrap, no_content) = if empty.is_empty() {
         (quote! { #success }, quote! { success }, quote! { None })
     } else {
@@ -301,7 +384,7 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             };
         }
     });
-    let forwarders = setters.iter().map(|f| {
+    let forwarders = setters.iter().filter(|f| !REQUEST_METHODS.contains(&f.sig.ident.to_string().as_str())).map(|f| {
         let attrs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
         let mut sig = f.sig.clone();
         // `mut self` in the builder; plain `self` here.
@@ -355,6 +438,7 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             type Success = #success;
             type Output = #output;
             type ErrorBody = #error;
+            type Body = #body_ty;
             const ID: &'static str = #operation_id;
             const NAME: &'static str = #method_str;
             const METHOD: &'static str = #http_method;

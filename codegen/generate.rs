@@ -10,8 +10,9 @@ pub struct Options {
 }
 
 /// Turns a normalised spec into formatted Rust source: progenitor's client
-/// followed by our per-operation layer.
-pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, String> {
+/// followed by our per-operation layer. Also returns how many public items
+/// got only the fallback doc (see `codegen/docs.rs`).
+pub fn progenitor_source(spec: &Value, options: &Options) -> Result<(String, usize), String> {
     let api: openapiv3::OpenAPI =
         serde_json::from_value(spec.clone()).map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
 
@@ -42,13 +43,15 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<String, Stri
 
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     let enums = crate::rewrite::rewrite(&mut file, options.json_schema);
+    let undocumented = crate::docs::document(&mut file, spec, &enums);
     let layer = crate::client_layer::client_layer(&file, spec)?;
     let inventory = crate::inventory::inventory(&file, spec, &enums);
-    Ok(format!(
+    let source = format!(
         "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}\n\
          // ---- inventory for spec-driven tests (codegen/inventory.rs) ----\n\n{inventory}",
         prettyplease::unparse(&file)
-    ))
+    );
+    Ok((source, undocumented))
 }
 
 /// The `types` module plain progenitor/typify generates (closed enums, no

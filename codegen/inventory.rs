@@ -8,11 +8,7 @@ use serde_json::Value;
 
 use crate::rewrite::StringEnum;
 
-/// typify's name for a component schema: PascalCase of its name.
-fn type_name(component: &str) -> String {
-    let cleaned: String = component.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    heck::ToPascalCase::to_pascal_case(cleaned.as_str())
-}
+use crate::docs::type_name;
 
 /// `file` is progenitor's output after the rewrite rules.
 pub fn inventory(file: &syn::File, spec: &Value, enums: &[StringEnum]) -> String {

@@ -29,12 +29,14 @@
 //! - [`models`]: every request/response type of the spec;
 //! - [`generated`]: progenitor's output itself (the escape hatch).
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod config;
 mod error;
 pub mod generated;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 pub mod models;
 mod request;
@@ -49,7 +51,7 @@ pub use error::{ConfigError, Error, SNIPPET_BYTES};
 pub use models::{IdtokenReissueRequest, IdtokenReissueResponse, IdtokenReissueResponseAction};
 #[doc(hidden)]
 pub use request::{operation_table, operations_checked, OperationEntry};
-pub use request::{operations, Operation, Request, Response};
+pub use request::{operations, Operation, Paged, Pages, Request, Response};
 pub use responses::{EndpointResponse, INVALID_CLIENT_BODY, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
 pub use token_endpoint::{
     ClaimsProvider, GrantHandler, IdTokenAudType, PasswordAuthenticator, PasswordCredentials, TokenEndpoint,

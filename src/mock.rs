@@ -35,7 +35,9 @@
 //!     .unwrap();
 //! assert_eq!(response.status(), 200);
 //! assert!(response.body().contains("id_token"));
-//! assert_eq!(mock.calls_to::<IdtokenReissue>()[0].body["refreshToken"], "rt");
+//! let reissue = &mock.calls_to::<IdtokenReissue>()[0];
+//! assert_eq!(reissue.request.as_ref().unwrap().refresh_token, "rt"); // typed
+//! assert_eq!(reissue.body["refreshToken"], "rt"); // raw JSON
 //! # }
 //! ```
 
@@ -190,8 +192,34 @@ impl MockAuthlete {
     }
 
     /// The requests received for operation `O`.
-    pub fn calls_to<O: Operation>(&self) -> Vec<Call> {
-        self.calls().into_iter().filter(|c| c.operation == Some(O::NAME)).collect()
+    ///
+    /// Each comes with its body decoded as the operation's request type
+    /// (`request`), and dereferences to the raw [`Call`] (`.body` is the JSON
+    /// as received, `.headers`, `.path`).
+    pub fn calls_to<O: Operation>(&self) -> Vec<TypedCall<O::Body>> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.operation == Some(O::NAME))
+            .map(|raw| TypedCall { request: serde_json::from_value(raw.body.clone()).ok(), raw })
+            .collect()
+    }
+}
+
+/// A request the mock received for one operation: its body as the
+/// operation's request type, and the raw [`Call`] (to which it dereferences).
+#[derive(Debug, Clone)]
+pub struct TypedCall<T> {
+    /// The body decoded as the operation's request type; `None` if there was
+    /// no body or it does not decode as that type.
+    pub request: Option<T>,
+    /// The call as received.
+    pub raw: Call,
+}
+
+impl<T> std::ops::Deref for TypedCall<T> {
+    type Target = Call;
+    fn deref(&self) -> &Call {
+        &self.raw
     }
 }
 

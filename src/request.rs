@@ -22,6 +22,8 @@ pub trait Operation: Sized {
     /// operations whose spec lists a body-less success status beside a typed
     /// one (`None` is "no content").
     type Output;
+    /// The request body type (`()` for operations without one).
+    type Body: serde::de::DeserializeOwned;
     /// The type of the documented error bodies (Authlete's `resultCode` /
     /// `resultMessage` object, for almost every operation).
     type ErrorBody;
@@ -46,6 +48,62 @@ pub trait Operation: Sized {
     fn no_content(status: u16) -> Option<Self::Output>;
 }
 
+/// An operation that returns `totalCount` items a window at a time, with
+/// the query parameters `start` (inclusive) and `end` (exclusive).
+/// Implemented in generated code for every operation of that shape (a rule
+/// on the spec, not a list); walk it with [`Request::pages`].
+pub trait Paged: Operation {
+    /// Selects the window `start..end`.
+    fn window(self, start: i64, end: i64) -> Self;
+    /// `totalCount` of an answer, if it has one.
+    fn total_count(output: &Self::Output) -> Option<i64>;
+}
+
+impl<B: Paged + Clone> Request<B> {
+    /// Walks every page of a paged list operation, `page_size` items at a
+    /// time (at least 1), from the first: each call to [`Pages::next`] sends
+    /// one request. It stops after the page that reaches `totalCount`, or
+    /// after an error (which it yields).
+    ///
+    /// ```no_run
+    /// # async fn demo(authlete: authlete::Authlete) -> Result<(), authlete::Error> {
+    /// let mut pages = authlete.client_get_list().pages(100);
+    /// while let Some(page) = pages.next().await {
+    ///     let page = page?;
+    ///     for client in &page.clients {
+    ///         println!("{:?}", client.client_id);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self, page_size: u32) -> Pages<B> {
+        Pages { template: self, next_start: Some(0), page_size: i64::from(page_size.max(1)) }
+    }
+}
+
+/// The pages of a paged list operation: see [`Request::pages`].
+#[derive(Debug)]
+#[must_use = "pages are fetched by `.next().await`"]
+pub struct Pages<B> {
+    template: Request<B>,
+    next_start: Option<i64>,
+    page_size: i64,
+}
+
+impl<B: Paged + Clone> Pages<B> {
+    /// Fetches the next page; `None` once every page was fetched.
+    pub async fn next(&mut self) -> Option<Result<Response<B::Output>, Error>> {
+        let start = self.next_start?;
+        let end = start.saturating_add(self.page_size);
+        let result = self.template.clone().map(|b| b.window(start, end)).send().await;
+        self.next_start = match &result {
+            Ok(page) => B::total_count(page).filter(|total| end < *total).map(|_| end),
+            Err(_) => None,
+        };
+        Some(result)
+    }
+}
+
 /// A documented error body, as the client layer reads it.
 #[doc(hidden)]
 pub enum ErrorBody {
@@ -62,16 +120,42 @@ pub enum ErrorBody {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct Request<B> {
     builder: B,
+    timeouts: Option<crate::Timeouts>,
+    retry: Option<crate::RetryConfig>,
 }
 
 impl<B> Request<B> {
     pub(crate) fn new(builder: B) -> Self {
-        Self { builder }
+        Self { builder, timeouts: None, retry: None }
     }
 
     /// Applies `f` to the underlying progenitor builder.
     pub fn map(self, f: impl FnOnce(B) -> B) -> Self {
-        Self { builder: f(self.builder) }
+        Self { builder: f(self.builder), ..self }
+    }
+
+    /// Timeouts for this call only, instead of the client's
+    /// ([`AuthleteBuilder::timeouts`](crate::AuthleteBuilder::timeouts)).
+    /// The connect timeout belongs to the connection pool and stays the
+    /// client's.
+    ///
+    /// ```no_run
+    /// # async fn demo(authlete: authlete::Authlete) -> Result<(), authlete::Error> {
+    /// use std::time::Duration;
+    /// let timeouts = authlete::Timeouts { total: Duration::from_secs(2), ..Default::default() };
+    /// authlete.service_jwks_get().timeouts(timeouts).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn timeouts(self, timeouts: crate::Timeouts) -> Self {
+        Self { timeouts: Some(timeouts), ..self }
+    }
+
+    /// The retry policy for this call only, instead of the client's
+    /// ([`AuthleteBuilder::retry`](crate::AuthleteBuilder::retry)), e.g.
+    /// [`RetryConfig::disabled()`](crate::RetryConfig::disabled) for a
+    /// call that must not be sent twice.
+    pub fn retry(self, retry: crate::RetryConfig) -> Self {
+        Self { retry: Some(retry), ..self }
     }
 
     /// The underlying progenitor builder (its `send` returns progenitor's
@@ -103,10 +187,12 @@ impl<B: Operation> Request<B> {
     pub async fn send(self) -> Result<Response<B::Output>, Error> {
         // The transport notes the final status here, for errors progenitor
         // reports without it.
-        let (result, status) = crate::transport::LAST_STATUS
-            .scope(std::cell::Cell::new(0), async {
+        let context =
+            crate::transport::CallContext { timeouts: self.timeouts, retry: self.retry, ..Default::default() };
+        let (result, status) = crate::transport::CALL
+            .scope(context, async {
                 let result = self.builder.send_raw().await;
-                (result, crate::transport::LAST_STATUS.with(std::cell::Cell::get))
+                (result, crate::transport::CALL.with(|c| c.status.get()))
             })
             .await;
         let status = reqwest::StatusCode::from_u16(status).ok();

@@ -216,6 +216,7 @@ impl TokenFailResponse {
 }
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl axum::response::IntoResponse for EndpointResponse {
     fn into_response(self) -> axum::response::Response {
         self.0.into_response()
@@ -223,6 +224,7 @@ impl axum::response::IntoResponse for EndpointResponse {
 }
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl axum::response::IntoResponse for crate::Error {
     /// A generic `500 server_error`: the details are for your logs, not for
     /// the OAuth client.

@@ -54,10 +54,23 @@ impl ClientHooks<Transport> for crate::generated::Client {
     }
 }
 
+/// What one call through [`Request::send`](crate::Request::send) carries
+/// past progenitor's generated code: the request's own overrides in, the
+/// final status out.
+#[derive(Default)]
+pub(crate) struct CallContext {
+    /// The status of the last answer, for errors that progenitor reports
+    /// without it (an undecodable body).
+    pub(crate) status: std::cell::Cell<u16>,
+    /// `Request::timeouts`, replacing the client's for this call.
+    pub(crate) timeouts: Option<Timeouts>,
+    /// `Request::retry`, replacing the client's for this call.
+    pub(crate) retry: Option<RetryConfig>,
+}
+
 tokio::task_local! {
-    /// The status of the last answer of the call running in this task, for
-    /// errors that progenitor reports without it (an undecodable body).
-    pub(crate) static LAST_STATUS: std::cell::Cell<u16>;
+    /// The context of the call running in this task.
+    pub(crate) static CALL: CallContext;
 }
 
 /// Marker error in a body stream that passed the size limit.
@@ -100,21 +113,25 @@ impl Transport {
         if let Some(auth) = &self.authorization {
             request.headers_mut().insert(AUTHORIZATION, auth.clone());
         }
+        // A request's own settings win over the client's.
+        let (timeouts, retry) = CALL
+            .try_with(|c| (c.timeouts.unwrap_or(self.timeouts), c.retry.unwrap_or(self.retry)))
+            .unwrap_or((self.timeouts, self.retry));
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         let call_started = Instant::now();
         // A total too large to add means no overall limit.
-        let deadline = call_started.checked_add(self.timeouts.total);
+        let deadline = call_started.checked_add(timeouts.total);
         let mut attempt = 1;
         loop {
-            let spare = (attempt < self.retry.max_attempts).then(|| request.try_clone()).flatten();
+            let spare = (attempt < retry.max_attempts).then(|| request.try_clone()).flatten();
             let remaining = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
-            *request.timeout_mut() = Some(self.timeouts.attempt.min(remaining));
+            *request.timeout_mut() = Some(timeouts.attempt.min(remaining));
 
             let started = Instant::now();
             let result = client.execute(request).await;
             trace_attempt(operation, attempt, &result, started.elapsed());
 
-            let verdict = self.verdict(&result, safe, attempt + 1);
+            let verdict = verdict(&retry, &result, safe, attempt + 1);
             match (verdict, spare) {
                 (Verdict::RetryAfter(wait), Some(next)) if fits(Instant::now(), wait, deadline) => {
                     tokio::time::sleep(wait).await;
@@ -123,7 +140,7 @@ impl Transport {
                 }
                 _ => {
                     if let Ok(r) = &result {
-                        let _ = LAST_STATUS.try_with(|s| s.set(r.status().as_u16()));
+                        let _ = CALL.try_with(|c| c.status.set(r.status().as_u16()));
                     }
                     trace_call(attempt, &result, call_started.elapsed());
                     return result.map(|r| self.limit_body(r));
@@ -131,34 +148,36 @@ impl Transport {
             }
         }
     }
+}
 
-    fn verdict(&self, result: &reqwest::Result<reqwest::Response>, safe: bool, next: u32) -> Verdict {
-        let backoff = || Verdict::RetryAfter(self.retry.backoff(next));
-        match result {
-            // Never left this machine: always safe to send again.
-            Err(e) if e.is_connect() => backoff(),
-            // May have reached Authlete.
-            Err(e) if safe && (e.is_timeout() || e.is_request()) => backoff(),
-            Err(_) => Verdict::Done,
-            Ok(response) => {
-                let status = response.status();
-                let not_processed = matches!(
-                    status,
-                    StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-                );
-                let gateway = matches!(status, StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT);
-                if !(not_processed || (gateway && safe)) {
-                    return Verdict::Done;
-                }
-                match retry_after(response) {
-                    Some(wait) if wait > self.retry.max_retry_after => Verdict::Done,
-                    Some(wait) => Verdict::RetryAfter(wait),
-                    None => backoff(),
-                }
+fn verdict(retry: &RetryConfig, result: &reqwest::Result<reqwest::Response>, safe: bool, next: u32) -> Verdict {
+    let backoff = || Verdict::RetryAfter(retry.backoff(next));
+    match result {
+        // Never left this machine: always safe to send again.
+        Err(e) if e.is_connect() => backoff(),
+        // May have reached Authlete.
+        Err(e) if safe && (e.is_timeout() || e.is_request()) => backoff(),
+        Err(_) => Verdict::Done,
+        Ok(response) => {
+            let status = response.status();
+            let not_processed = matches!(
+                status,
+                StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            );
+            let gateway = matches!(status, StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT);
+            if !(not_processed || (gateway && safe)) {
+                return Verdict::Done;
+            }
+            match retry_after(response) {
+                Some(wait) if wait > retry.max_retry_after => Verdict::Done,
+                Some(wait) => Verdict::RetryAfter(wait),
+                None => backoff(),
             }
         }
     }
+}
 
+impl Transport {
     /// Wraps the body so that reading past `max_body_bytes` fails with
     /// [`BodyLimitExceeded`] instead of buffering it.
     fn limit_body(&self, response: reqwest::Response) -> reqwest::Response {

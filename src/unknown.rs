@@ -61,3 +61,16 @@ impl AsRef<str> for UnknownValue {
         &self.0
     }
 }
+
+/// An unknown value cannot be made by hand, so a known value can never be
+/// "unknown":
+///
+/// ```compile_fail
+/// let _ = authlete::UnknownValue("OK".to_string());
+/// ```
+///
+/// ```compile_fail
+/// let _ = authlete::UnknownValue::new("OK".to_string());
+/// ```
+#[cfg(doctest)]
+pub struct UnknownValueIsSealed;
