@@ -44,7 +44,13 @@ fn run() -> Result<(), String> {
 
     // A relative path is taken from the crate root.
     let spec_path = match std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) {
-        Some(p) => manifest_dir.join(p),
+        Some(p) => {
+            let path = manifest_dir.join(p);
+            // Say which spec this build used: it is not the one the crate's
+            // version was released with.
+            println!("cargo:warning=authlete: generated from {} ({SPEC_ENV})", path.display());
+            path
+        }
         None => manifest_dir.join(VENDORED_SPEC),
     };
     println!("cargo:rerun-if-changed={}", spec_path.display());

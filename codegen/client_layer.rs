@@ -130,6 +130,7 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
             }
         });
     }
+    out.extend(by_operation(&ops, file));
     let count = table.len();
     out.extend(quote! {
         /// Every operation of the spec this crate was built from.
@@ -137,6 +138,86 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
     });
     let file: syn::File = syn::parse2(out).map_err(|e| format!("client layer is not valid Rust: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The type of field `field` of struct `types::name`, without its `Option`.
+fn field_type(file: &syn::File, name: &syn::Type, field: &str) -> Option<syn::Type> {
+    let ident = match name {
+        syn::Type::Path(p) => p.path.segments.last()?.ident.clone(),
+        _ => return None,
+    };
+    file.items.iter().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref()?.1.iter().find_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == ident => s.fields.iter().find_map(|f| {
+                if f.ident.as_ref()? != field {
+                    return None;
+                }
+                let inner = crate::rewrite::option_inner(&f.ty).cloned().unwrap_or_else(|| f.ty.clone());
+                // A type of the `types` module, named from inside `by_operation::x`.
+                let syn::Type::Path(p) = &inner else { return None };
+                let last = &p.path.segments.last()?.ident;
+                Some(syn::parse_quote!(super::super::types::#last))
+            }),
+            _ => None,
+        }),
+        _ => None,
+    })
+}
+
+/// `by_operation::<method name>::{Body, Success, ErrorBody, Action}`: the
+/// types of each operation, named by the operation (its method and path)
+/// rather than by the schema. The hand-written layer reaches the types it
+/// needs this way, so it builds from any generator's spec, whatever its
+/// schemas are called or whether they are inline.
+fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
+    let modules = ops.iter().map(|op| {
+        let m = &op.method_name;
+        let qualify = |ty: &syn::Type| -> TokenStream {
+            match ty {
+                syn::Type::Path(p) if p.path.segments.first().is_some_and(|s| s.ident == "types") => {
+                    quote! { super::super::#ty }
+                }
+                other => quote! { #other },
+            }
+        };
+        let body = op.body.as_ref().map(|b| {
+            let b = qualify(b);
+            quote! {
+                /// The request body.
+                pub type Body = #b;
+            }
+        });
+        let success = qualify(&op.success);
+        let error = qualify(&op.error);
+        let action = field_type(file, &op.success, "action").map(|a| {
+            quote! {
+                /// The type of the success body's `action`.
+                pub type Action = #a;
+            }
+        });
+        let doc = format!("The types of [`Authlete::{m}`](crate::Authlete::{m}).");
+        quote! {
+            #[doc = #doc]
+            pub mod #m {
+                #[allow(unused_imports)]
+                use super::super::{ByteStream, types};
+                #body
+                /// The success body.
+                pub type Success = #success;
+                /// The documented error body.
+                pub type ErrorBody = #error;
+                #action
+            }
+        }
+    });
+    quote! {
+        /// The request and response types of every operation, named by the
+        /// operation (`by_operation::auth_token::Success`) rather than by the
+        /// spec's schema names, which differ between generators.
+        pub mod by_operation {
+            #(#modules)*
+        }
+    }
 }
 
 /// `types::X` for a builder whose `body` field is `Result<types::builder::X, String>`.
@@ -255,7 +336,8 @@ fn impl_fn<'a>(imp: &'a syn::ItemImpl, name: &str) -> Option<&'a syn::ImplItemFn
     })
 }
 
-fn generic_args(ty: &syn::Type) -> Vec<syn::Type> {
+/// The type arguments of a path type's last segment (`Result<A, B>` → `[A, B]`).
+pub fn generic_args(ty: &syn::Type) -> Vec<syn::Type> {
     let syn::Type::Path(p) = ty else { return vec![] };
     let Some(last) = p.path.segments.last() else { return vec![] };
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return vec![] };

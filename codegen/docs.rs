@@ -19,8 +19,9 @@ use quote::ToTokens;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
+use crate::client_layer::generic_args;
 use crate::normalise::SPEC_OPERATION_ID_EXTENSION;
-use crate::rewrite::{option_inner, StringEnum};
+use crate::rewrite::{option_inner, self_name, serde_rename, StringEnum};
 
 fn doc(text: &str) -> syn::Attribute {
     syn::parse_quote!(#[doc = #text])
@@ -226,30 +227,10 @@ fn operation_doc(
     lines
 }
 
-fn generic_args(ty: &syn::Type) -> Vec<syn::Type> {
-    let syn::Type::Path(p) = ty else { return vec![] };
-    let Some(last) = p.path.segments.last() else { return vec![] };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return vec![] };
-    args.args
-        .iter()
-        .filter_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn last_ident(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         syn::Type::Tuple(t) if t.elems.is_empty() => Some("()".into()),
-        _ => None,
-    }
-}
-
-fn self_name(imp: &syn::ItemImpl) -> Option<String> {
-    match imp.self_ty.as_ref() {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
 }
@@ -299,22 +280,6 @@ fn module_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<
     items.iter_mut().find_map(|i| match i {
         syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
         _ => None,
-    })
-}
-
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
-        let mut found = None;
-        let _ = a.parse_nested_meta(|m| {
-            if m.path.is_ident("rename") {
-                let lit: syn::LitStr = m.value()?.parse()?;
-                found = Some(lit.value());
-            } else if m.input.peek(syn::Token![=]) {
-                let _: syn::Expr = m.value()?.parse()?;
-            }
-            Ok(())
-        });
-        found
     })
 }
 

@@ -15,7 +15,7 @@
 //! | [`plain_strings`] | `format: date-time/date/uuid/ip…` and `pattern` make typify use chrono, uuid, regress or strict parsers: a crate we do not depend on, and a decode failure on a value Authlete formats differently | the string stays a `String` |
 //! | [`no_body_statuses`] | a 204 documented with a JSON body: the client would try to decode the empty body HTTP guarantees | drops the content of 204, 205 and 304 responses |
 //! | [`unify_response_shapes`] | panic: success (or error) responses of different shapes | body-less responses beside typed ones are dropped (successes recorded in `x-authlete-empty-success`), differing schemas become one `oneOf` |
-//! | [`rename_reserved_schema_names`] | generated `types::Result` shadows `Result` | renames such schemas `<name>_model` |
+//! | [`rename_reserved_schema_names`] | generated `types::Result` shadows `Result`; `access_token` and `AccessToken` both become `types::AccessToken` | renames such schemas `<name>_model` / `<name>_2` |
 //! | [`open_object_schemas`] | unknown fields are dropped on decode | object schemas keep unknown fields in a flattened map |
 
 use serde_json::{json, Map, Value};
@@ -654,24 +654,37 @@ fn flat_name(s: &str) -> String {
 }
 
 /// Renames component schemas whose Rust name would be a prelude name
-/// (`result` → `result_model`, giving `ResultModel`), and every `$ref` to
-/// them.
+/// (`result` → `result_model`, giving `ResultModel`) or the same as an
+/// earlier schema's once case-converted (`access_token` then `AccessToken`
+/// → `AccessToken_2`), and every `$ref` to them.
 pub fn rename_reserved_schema_names(spec: &mut Value, log: &mut Vec<String>) {
     let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) else {
         return;
     };
     let reserved: Vec<String> = RESERVED_TYPE_NAMES.iter().map(|n| flat_name(n)).collect();
     let mut renames = Vec::new();
+    // Rust names taken so far, as letters and digits (`access_token` and
+    // `AccessToken` are both `AccessToken` once case-converted).
+    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let is_free = |flat: &str, taken: &std::collections::BTreeSet<String>| {
+        !taken.contains(flat) && !reserved.contains(&flat.to_string())
+    };
     for name in schemas.keys() {
-        if reserved.contains(&flat_name(name)) {
-            let mut new = format!("{name}_model");
-            let mut n = 2;
-            while schemas.contains_key(&new) {
-                new = format!("{name}_model{n}");
-                n += 1;
-            }
-            renames.push((name.clone(), new));
+        let flat = flat_name(name);
+        if is_free(&flat, &taken) {
+            taken.insert(flat);
+            continue;
         }
+        // A prelude name, or the same Rust name as an earlier schema.
+        let suffix = if reserved.contains(&flat) { "_model" } else { "_2" };
+        let mut new = format!("{name}{suffix}");
+        let mut n = 2;
+        while schemas.contains_key(&new) || !is_free(&flat_name(&new), &taken) {
+            n += 1;
+            new = format!("{name}{suffix}{n}");
+        }
+        taken.insert(flat_name(&new));
+        renames.push((name.clone(), new));
     }
     if renames.is_empty() {
         return;
@@ -982,6 +995,23 @@ mod tests {
             op(&spec, "/a", "get")["responses"]["400"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/result_model"
         );
+    }
+
+    #[test]
+    fn schemas_named_alike_once_case_converted_are_told_apart() {
+        let mut spec = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessToken"}}}}}}}},
+            "components": {"schemas": {"access_token": {"type": "object"}, "AccessToken": {"type": "object"}}}
+        });
+        let mut log = vec![];
+        rename_reserved_schema_names(&mut spec, &mut log);
+        let names: Vec<&String> = spec["components"]["schemas"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["access_token", "AccessToken_2"]);
+        assert_eq!(
+            op(&spec, "/a", "get")["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/AccessToken_2"
+        );
+        assert_eq!(log.len(), 1);
     }
 
     #[test]

@@ -87,7 +87,8 @@ pub fn optional_flattened_maps(file: &mut syn::File) {
     }
 }
 
-fn self_name(imp: &syn::ItemImpl) -> Option<String> {
+/// The name of an impl's self type (`impl X` / `impl Trait for X` → `X`).
+pub fn self_name(imp: &syn::ItemImpl) -> Option<String> {
     match imp.self_ty.as_ref() {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
@@ -323,7 +324,8 @@ pub struct StringEnum {
     pub unknown: syn::Ident,
 }
 
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+/// The wire name from `#[serde(rename = "..")]`, if any.
+pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
         let mut found = None;
         let _ = a.parse_nested_meta(|m| {

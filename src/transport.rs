@@ -242,10 +242,38 @@ fn trace_attempt(
             operation,
             attempt,
             latency_ms,
-            error = %e,
+            error = %without_url(e),
             "authlete call failed"
         ),
     }
+}
+
+/// What failed, without the URL: reqwest's own text names it, and a path
+/// parameter can be an end user's secret (`/auth/token/delete/{accessTokenIdentifier}`).
+/// The causes below reqwest (hyper, the OS) do not know the URL.
+#[cfg(feature = "tracing")]
+fn without_url(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connect error"
+    } else if e.is_body() {
+        "body error"
+    } else if e.is_decode() {
+        "decode error"
+    } else if e.is_request() {
+        "request error"
+    } else {
+        "error"
+    };
+    let mut text = kind.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// Fills the call span's fields once the call is over.

@@ -82,7 +82,9 @@ fn read_modify_write_of_a_client_loses_nothing() {
         "futureSetting": {"enabled": true, "levels": [1, 2, 3]},
         "attributes": [{"key": "k", "value": "v", "futureAttributeFlag": "x"}]
     });
-    let mut client: authlete::models::Client = serde_json::from_value(sent.clone()).unwrap();
+    // The type `client_get` returns, whatever the spec calls it.
+    let mut client: authlete::generated::by_operation::client_get::Success =
+        serde_json::from_value(sent.clone()).unwrap();
     assert!(client.grant_types[1].is_unknown());
     client.client_name = Some("New name".into());
     let written = serde_json::to_value(&client).unwrap();

@@ -14,6 +14,8 @@ use serde_json::json;
 use support::{Reply, Server};
 
 const TOKEN: &str = "SECRET-5f1c9e-TOKEN";
+/// An end user's access token, as a path parameter.
+const END_USER_SECRET: &str = "END-USER-AT-7d2e41";
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -64,6 +66,24 @@ async fn the_token_never_appears_in_debug_errors_or_traces() {
         texts.push(format!("{e}"));
         texts.push(format!("{e:?}"));
     }
+    // A transport failure on a path that carries an end user's secret: the
+    // failed attempt is traced, without the URL.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let unreachable = Authlete::builder()
+        .base_url(format!("http://{closed}"))
+        .service_id("1")
+        .access_token(TOKEN)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let e = unreachable
+        .auth_token_delete_by_access_token_identifier()
+        .access_token_identifier(END_USER_SECRET)
+        .send()
+        .await
+        .unwrap_err();
+    texts.push(format!("{e}"));
+    texts.push(format!("{e:?}"));
     // Every request carried the token on the wire...
     assert!(server.requests().iter().all(|r| r.header("authorization") == Some(&format!("Bearer {TOKEN}"))));
     // ...and nothing we print shows it, except Authlete's own message echoed
@@ -73,8 +93,11 @@ async fn the_token_never_appears_in_debug_errors_or_traces() {
     assert!(logs.contains("attempt=2"), "retries are traced: {logs}");
     assert!(logs.contains("authlete.call"), "each call has its span: {logs}");
     assert!(!logs.contains(TOKEN), "{logs}");
+    assert!(logs.contains("authlete call failed"), "the failed attempt is traced: {logs}");
+    assert!(!logs.contains(END_USER_SECRET), "{logs}");
     for t in &texts {
         let without_echo = t.replace(&format!("token {TOKEN} rejected"), "");
         assert!(!without_echo.contains(TOKEN), "{t}");
+        assert!(!t.contains(END_USER_SECRET), "{t}");
     }
 }

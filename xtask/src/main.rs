@@ -1,21 +1,54 @@
-//! Repository chores. `cargo xtask vendor-spec <upstream.yaml>` writes
-//! `openapi/authlete-api.yaml`: the upstream spec reduced to interface facts
-//! (see `codegen/strip.rs`). The same input always gives the same bytes.
+//! Repository chores, run as `cargo xtask <command>`:
+//!
+//! - `sync-spec <upstream.yaml>`: the one command a maintainer runs for a new
+//!   upstream revision. It vendors the spec (interface facts only, see
+//!   `codegen/strip.rs`) into `openapi/authlete-api.yaml`, updates the
+//!   revision row of `openapi/README.md`, and writes the interface diff since
+//!   the last release, with the version bump it requires, under
+//!   "Unreleased" in `CHANGELOG.md`. Running it twice changes nothing.
+//! - `spec-diff <old.yaml> <new.yaml> [--json]`: the interface difference
+//!   between two spec files, classified breaking / additive.
+//! - `check-version`: fails when the vendored spec differs from the one the
+//!   current version was released with in a way that needs a bigger bump
+//!   than `Cargo.toml` has, or when CHANGELOG.md is not the tool's output.
+//! - `vendor-spec <upstream.yaml> [--out FILE]`: the vendoring step alone
+//!   (CI uses it to check that the vendored file is the tool's output).
+//! - `other-generator-spec <spec.yaml> --out FILE`: the spec as another
+//!   generator would publish it (inline schemas, other names; see
+//!   `other_generator.rs`), for CI to build and test the crate from.
 
+#[path = "../../codegen/normalise.rs"]
+#[allow(dead_code)]
+mod normalise;
+mod other_generator;
 #[path = "../../codegen/spec.rs"]
 mod spec;
+mod spec_diff;
 #[path = "../../codegen/strip.rs"]
 mod strip;
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask vendor-spec <upstream-spec.yaml> [--out openapi/authlete-api.yaml]";
+const USAGE: &str = "usage: cargo xtask sync-spec <upstream.yaml>
+       cargo xtask spec-diff <old.yaml> <new.yaml> [--json]
+       cargo xtask check-version
+       cargo xtask vendor-spec <upstream.yaml> [--out openapi/authlete-api.yaml]
+       cargo xtask other-generator-spec <spec.yaml> --out <file.yaml>";
+
+const VENDORED: &str = "openapi/authlete-api.yaml";
+const CHANGELOG: &str = "CHANGELOG.md";
+const BLOCK_START: &str = "<!-- spec-sync: written by `cargo xtask sync-spec`; do not edit -->";
+const BLOCK_END: &str = "<!-- /spec-sync -->";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("vendor-spec") => vendor_spec(&args[1..]),
+        Some("vendor-spec") => vendor_spec_command(&args[1..]),
+        Some("spec-diff") => spec_diff_command(&args[1..]),
+        Some("sync-spec") => sync_spec(&args[1..]),
+        Some("check-version") => check_version(),
+        Some("other-generator-spec") => other_generator_spec(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     if let Err(e) = result {
@@ -28,13 +61,26 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repo").to_path_buf()
 }
 
-fn vendor_spec(args: &[String]) -> Result<(), String> {
-    let (input, out) = match args {
-        [input] => (PathBuf::from(input), repo_root().join("openapi/authlete-api.yaml")),
-        [input, flag, out] if flag == "--out" => (PathBuf::from(input), PathBuf::from(out)),
-        _ => return Err(USAGE.to_string()),
-    };
-    let bytes = std::fs::read(&input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<bool, String> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(false);
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(true)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The vendored text of an upstream file: its interface facts under a
+/// provenance header. The same input always gives the same bytes.
+fn vendored_text(input: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| "the spec is not UTF-8".to_string())?;
     let mut doc = spec::parse(&text)?;
     strip::strip_prose(&mut doc);
@@ -42,7 +88,7 @@ fn vendor_spec(args: &[String]) -> Result<(), String> {
     if left != 0 {
         return Err(format!("{left} prose entries survived stripping"));
     }
-    let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let digest = sha256_hex(&bytes);
     let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let header = format!(
         "# Authlete API: interface facts only (no upstream prose or samples).\n\
@@ -50,8 +96,292 @@ fn vendor_spec(args: &[String]) -> Result<(), String> {
          # (sha256 {digest}), Copyright Authlete, Inc., Apache-2.0.\n\
          # Do not edit by hand: see openapi/README.md.\n"
     );
-    let body = spec::to_yaml(&doc)?;
-    std::fs::write(&out, format!("{header}{body}")).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    eprintln!("wrote {} ({} bytes)", out.display(), header.len() + body.len());
+    Ok(format!("{header}{}", spec::to_yaml(&doc)?))
+}
+
+/// `(upstream file name, sha256)` from a vendored file's header.
+fn provenance(vendored: &str) -> Option<(String, String)> {
+    let name = vendored.lines().find_map(|l| l.strip_prefix("# Produced by `cargo xtask vendor-spec` from "))?;
+    let digest = vendored.lines().find_map(|l| l.strip_prefix("# (sha256 "))?.split(')').next()?;
+    Some((name.trim().to_string(), digest.to_string()))
+}
+
+fn vendor_spec_command(args: &[String]) -> Result<(), String> {
+    let (input, out) = match args {
+        [input] => (PathBuf::from(input), repo_root().join(VENDORED)),
+        [input, flag, out] if flag == "--out" => (PathBuf::from(input), PathBuf::from(out)),
+        _ => return Err(USAGE.to_string()),
+    };
+    let text = vendored_text(&input)?;
+    write_if_changed(&out, &text)?;
+    eprintln!("wrote {} ({} bytes)", out.display(), text.len());
     Ok(())
+}
+
+fn other_generator_spec(args: &[String]) -> Result<(), String> {
+    let [input, flag, out] = args else { return Err(USAGE.to_string()) };
+    if flag != "--out" {
+        return Err(USAGE.to_string());
+    }
+    let doc = spec::parse(&read(Path::new(input))?)?;
+    let derived = other_generator::derive(&doc);
+    std::fs::write(out, spec::to_yaml(&derived)?).map_err(|e| format!("cannot write {out}: {e}"))?;
+    eprintln!("wrote {out}");
+    Ok(())
+}
+
+fn spec_diff_command(args: &[String]) -> Result<(), String> {
+    let json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| *a != "--json").collect();
+    let [old, new] = files.as_slice() else { return Err(USAGE.to_string()) };
+    let changes = spec_diff::diff(
+        &spec_diff::normalised(&read(Path::new(old.as_str()))?)?,
+        &spec_diff::normalised(&read(Path::new(new.as_str()))?)?,
+    );
+    if json {
+        println!("{}", serde_json::to_string_pretty(&spec_diff::to_json(&changes)).map_err(|e| e.to_string())?);
+    } else {
+        let title = format!("{} → {}", file_name(old), file_name(new));
+        print!("{}", spec_diff::markdown(&changes, &title));
+    }
+    Ok(())
+}
+
+fn file_name(p: &str) -> String {
+    Path::new(p).file_name().map_or(p.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The last release in CHANGELOG.md: `(version, upstream file, sha256)`
+/// from its `## x.y.z` heading and the `Spec:` line under it.
+fn last_release(changelog: &str) -> Option<(String, String, String)> {
+    let mut lines = changelog.lines().skip_while(|l| !is_release_heading(l));
+    let version = lines.next()?.trim_start_matches('#').split_whitespace().next()?.to_string();
+    for line in lines.take_while(|l| !l.starts_with("## ")) {
+        if let Some(rest) = line.trim_start_matches("- ").strip_prefix("Spec: `") {
+            let (file, rest) = rest.split_once('`')?;
+            let digest = rest.split("sha256 ").nth(1)?.trim_end_matches(')').trim().to_string();
+            return Some((version, file.to_string(), digest));
+        }
+    }
+    None
+}
+
+fn is_release_heading(line: &str) -> bool {
+    line.strip_prefix("## ").is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The vendored spec the last release was built from: from git history
+/// (the commit whose vendored file carries that checksum), or else vendored
+/// again from an upstream file with that checksum in `../shared/upstream`.
+fn released_spec(file: &str, digest: &str) -> Result<String, String> {
+    let root = repo_root();
+    let git = |args: &[&str]| -> Option<String> {
+        let out = std::process::Command::new("git").args(args).current_dir(&root).output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let needle = format!("sha256 {digest}");
+    if let Some(commits) = git(&["log", "--format=%H", "-S", &needle, "--", VENDORED]) {
+        for commit in commits.lines() {
+            for rev in [commit.to_string(), format!("{commit}^")] {
+                if let Some(text) = git(&["show", &format!("{rev}:{VENDORED}")]) {
+                    if text.contains(&needle) {
+                        return Ok(text);
+                    }
+                }
+            }
+        }
+    }
+    let dir = root.join("../shared/upstream");
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            if std::fs::read(entry.path()).is_ok_and(|b| sha256_hex(&b) == digest) {
+                return vendored_text(&entry.path());
+            }
+        }
+    }
+    Err(format!("the released spec ({file}, sha256 {digest}) is neither in git history nor in {}", dir.display()))
+}
+
+fn cargo_version() -> Result<String, String> {
+    let toml = read(&repo_root().join("Cargo.toml"))?;
+    toml.lines()
+        .skip_while(|l| l.trim() != "[package]")
+        .find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')))
+        .map(str::to_string)
+        .ok_or_else(|| "no package version in Cargo.toml".into())
+}
+
+fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = v.split(['.', '-', '+']).map(|p| p.parse::<u64>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+/// Whether `current` is at least the `bump` above `released`.
+fn bump_satisfied(released: &str, current: &str, bump: &str) -> bool {
+    let (Some(r), Some(c)) = (parse_version(released), parse_version(current)) else { return false };
+    match bump {
+        "none" => c >= r,
+        "patch" => c > r,
+        "minor" => (c.0, c.1) > (r.0, r.1),
+        _ => c.0 > r.0,
+    }
+}
+
+fn next_version(released: &str, bump: &str) -> String {
+    let (ma, mi, pa) = parse_version(released).unwrap_or((0, 0, 0));
+    match bump {
+        "major" => format!("{}.0.0", ma + 1),
+        "minor" => format!("{ma}.{}.0", mi + 1),
+        "patch" => format!("{ma}.{mi}.{}", pa + 1),
+        _ => released.to_string(),
+    }
+}
+
+/// The spec-sync block for CHANGELOG.md: the diff from the released spec to
+/// the vendored one and the bump it requires.
+fn changelog_block(changelog: &str, vendored: &str) -> Result<(String, String, &'static str), String> {
+    let (released, file, digest) = last_release(changelog).ok_or("CHANGELOG.md has no release with a `Spec:` line")?;
+    let (new_file, _) = provenance(vendored).ok_or("the vendored spec has no provenance header")?;
+    let old = released_spec(&file, &digest)?;
+    let changes = spec_diff::diff(&spec_diff::normalised(&old)?, &spec_diff::normalised(vendored)?);
+    let bump = spec_diff::required_bump(&changes, &released);
+    let block = if changes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{BLOCK_START}\n{}\nVersion bump this requires since {released}: **{bump}** (to {} at least).\n{BLOCK_END}\n",
+            spec_diff::markdown(&changes, &format!("Spec: `{file}` → `{new_file}`")),
+            next_version(&released, bump)
+        )
+    };
+    Ok((block, released, bump))
+}
+
+/// CHANGELOG.md with its spec-sync block replaced by `block`, right under
+/// the "## Unreleased" heading (added if missing).
+fn with_block(changelog: &str, block: &str) -> String {
+    let mut text = changelog.to_string();
+    if let (Some(s), Some(e)) = (text.find(BLOCK_START), text.find(BLOCK_END)) {
+        let end = e + BLOCK_END.len() + usize::from(text[e + BLOCK_END.len()..].starts_with('\n'));
+        text.replace_range(s..end, "");
+    }
+    let heading = "## Unreleased\n";
+    if !text.contains(heading) {
+        let at = text.find("\n## ").map_or(text.len(), |i| i + 1);
+        text.insert_str(at, &format!("{heading}\n"));
+    }
+    let at = text.find(heading).expect("inserted above") + heading.len();
+    let at = at + usize::from(text[at..].starts_with('\n'));
+    text.insert_str(at, block);
+    // A blank line between the block and what follows.
+    if !block.is_empty() && !text[at + block.len()..].starts_with('\n') {
+        text.insert(at + block.len(), '\n');
+    }
+    text
+}
+
+fn sync_spec(args: &[String]) -> Result<(), String> {
+    let [input] = args else { return Err(USAGE.to_string()) };
+    let root = repo_root();
+    let input = PathBuf::from(input);
+    let vendored = vendored_text(&input)?;
+    let mut changed = Vec::new();
+    if write_if_changed(&root.join(VENDORED), &vendored)? {
+        changed.push(VENDORED.to_string());
+    }
+
+    // The revision row of openapi/README.md.
+    let readme_path = root.join("openapi/README.md");
+    let readme = read(&readme_path)?;
+    let doc = spec::parse(&vendored)?;
+    let api_version = doc.pointer("/info/version").and_then(|v| v.as_str()).unwrap_or("?");
+    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let date = name.trim_end_matches(".yaml").trim_end_matches(".yml").rsplitn(4, '-').take(3).collect::<Vec<_>>();
+    let date = if date.len() == 3 { format!("{}-{}-{}", date[2], date[1], date[0]) } else { "?".into() };
+    let row = format!("| Revision | API {api_version}, published {date} (`{name}`) |");
+    let readme_new: String = readme
+        .lines()
+        .map(|l| if l.starts_with("| Revision |") { row.clone() } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    if write_if_changed(&readme_path, &readme_new)? {
+        changed.push("openapi/README.md".into());
+    }
+
+    // CHANGELOG.md: the diff since the last release, under "Unreleased".
+    let changelog_path = root.join(CHANGELOG);
+    let changelog = read(&changelog_path)?;
+    let (block, released, bump) = changelog_block(&changelog, &vendored)?;
+    if write_if_changed(&changelog_path, &with_block(&changelog, &block))? {
+        changed.push(CHANGELOG.into());
+    }
+    eprintln!(
+        "synced to {name}: {}; since {released} this needs a {bump} version bump",
+        if changed.is_empty() { "nothing changed".to_string() } else { format!("wrote {}", changed.join(", ")) }
+    );
+    Ok(())
+}
+
+fn check_version() -> Result<(), String> {
+    let root = repo_root();
+    let changelog = read(&root.join(CHANGELOG))?;
+    let vendored = read(&root.join(VENDORED))?;
+    let (block, released, bump) = changelog_block(&changelog, &vendored)?;
+    if with_block(&changelog, &block) != changelog {
+        return Err(format!(
+            "{CHANGELOG} does not hold the spec diff the vendored spec implies: run `cargo xtask sync-spec <upstream file>`"
+        ));
+    }
+    let current = cargo_version()?;
+    if !bump_satisfied(&released, &current, bump) {
+        return Err(format!(
+            "the vendored spec changed the API since {released} in a way that needs a {bump} version bump \
+             (to {} at least), but Cargo.toml says {current}",
+            next_version(&released, bump)
+        ));
+    }
+    eprintln!("version {current}: fits the spec changes since {released} ({bump} bump required)");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHANGELOG_TEXT: &str = "# Changelog\n\nIntro.\n\n## 0.1.0\n\n- Spec: `a.yaml` (sha256 abc)\n";
+
+    #[test]
+    fn the_block_goes_under_unreleased_and_replacing_it_is_idempotent() {
+        let once = with_block(CHANGELOG_TEXT, &format!("{BLOCK_START}\nX\n{BLOCK_END}\n"));
+        assert!(once.contains("## Unreleased\n\n<!-- spec-sync"), "{once}");
+        assert!(once.find("## Unreleased").unwrap() < once.find("## 0.1.0").unwrap());
+        let twice = with_block(&once, &format!("{BLOCK_START}\nX\n{BLOCK_END}\n"));
+        assert_eq!(once, twice);
+        let cleared = with_block(&once, "");
+        assert!(!cleared.contains("spec-sync"), "{cleared}");
+    }
+
+    #[test]
+    fn the_last_release_and_its_spec_are_read_from_the_changelog() {
+        assert_eq!(last_release(CHANGELOG_TEXT), Some(("0.1.0".into(), "a.yaml".into(), "abc".into())));
+    }
+
+    #[test]
+    fn version_bumps_follow_cargo_semver() {
+        assert!(bump_satisfied("0.1.0", "0.2.0", "minor"));
+        assert!(!bump_satisfied("0.1.0", "0.1.1", "minor"));
+        assert!(bump_satisfied("0.1.0", "0.1.1", "patch"));
+        assert!(!bump_satisfied("0.1.0", "0.1.0", "patch"));
+        assert!(bump_satisfied("0.1.0", "0.1.0", "none"));
+        assert!(bump_satisfied("1.2.3", "2.0.0", "major"));
+        assert!(!bump_satisfied("1.2.3", "1.9.0", "major"));
+        assert_eq!(next_version("0.1.0", "minor"), "0.2.0");
+    }
+
+    #[test]
+    fn provenance_is_read_from_the_header() {
+        let text = "# x\n# Produced by `cargo xtask vendor-spec` from f.yaml\n# (sha256 0123), Copyright\n";
+        assert_eq!(provenance(text), Some(("f.yaml".into(), "0123".into())));
+    }
 }

@@ -1,0 +1,417 @@
+//! The interface difference between two spec files, as the crate generates
+//! them: both go through our own stripping and normalisation first
+//! (`codegen/strip.rs`, `codegen/normalise.rs`), so the diff speaks of Rust
+//! methods, types, fields and enum values, not of YAML.
+//!
+//! Each change is classified for the crate's Rust API under its generation
+//! rules:
+//!
+//! | change | class | why |
+//! |---|---|---|
+//! | operation added | additive | a new method |
+//! | operation removed, or its Rust name changed | breaking | a method is gone |
+//! | parameter added, optional | additive | a new setter |
+//! | parameter added, required; removed; type changed; made required | breaking | calls that built before fail to compile or are refused at `send()` |
+//! | parameter made optional | additive | the setter is unchanged |
+//! | request / success / error body type changed, body-less success added | breaking | the method's types change |
+//! | type added | additive | |
+//! | type removed | breaking | |
+//! | field added | breaking | generated structs are plain structs: a struct literal that names every field stops compiling (cargo-semver-checks: `constructible_struct_adds_field`) |
+//! | field removed, type changed, required changed | breaking | the field's Rust type is `T` or `Option<T>` |
+//! | enum value added | additive | enums are `#[non_exhaustive]` |
+//! | enum value removed | breaking | a variant is gone |
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+/// One difference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// Breaking for the Rust API?
+    pub breaking: bool,
+    /// `operation`, `parameter`, `body`, `type`, `field` or `enum value`.
+    pub kind: &'static str,
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    /// What changed: `POST /api/{serviceId}/auth/token (auth_token)`, `Client.clientName`, ...
+    pub item: String,
+    /// Old → new, where it helps.
+    pub detail: String,
+}
+
+impl Change {
+    fn new(breaking: bool, kind: &'static str, change: &'static str, item: String, detail: String) -> Self {
+        Self { breaking, kind, change, item, detail }
+    }
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// The normalised spec (what build.rs hands to progenitor) of a spec text.
+pub fn normalised(text: &str) -> Result<Value, String> {
+    let mut doc = crate::spec::parse(text)?;
+    crate::strip::strip_prose(&mut doc);
+    crate::normalise::normalise(&mut doc);
+    Ok(doc)
+}
+
+fn resolve<'a>(spec: &'a Value, mut v: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match v.get("$ref").and_then(Value::as_str).and_then(|r| spec.pointer(r.trim_start_matches('#'))) {
+            Some(t) => v = t,
+            None => break,
+        }
+    }
+    v
+}
+
+/// A schema's type as the generated Rust sees it: a `$ref` is its name.
+fn signature(s: &Value) -> String {
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        return r.rsplit('/').next().unwrap_or(r).to_string();
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(a) = s.get(key).and_then(Value::as_array) {
+            let parts: Vec<String> = a.iter().map(signature).collect();
+            return format!("{key}({})", parts.join(", "));
+        }
+    }
+    match s.get("type").and_then(Value::as_str) {
+        Some("array") => format!("array of {}", s.get("items").map_or("any".into(), signature)),
+        Some("object") if s.get("properties").is_some() => "inline object".into(),
+        Some("object") => "map".into(),
+        Some("string") if s.get("enum").is_some() => "string enum".into(),
+        Some(t) => match s.get("format").and_then(Value::as_str) {
+            Some(f) if t != "string" => format!("{t} ({f})"),
+            _ => t.to_string(),
+        },
+        None => "any".into(),
+    }
+}
+
+fn string_set(v: Option<&Value>) -> BTreeSet<String> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// Differences between two object (or enum) schemas, named `label`.
+fn diff_schema(old_spec: &Value, new_spec: &Value, label: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
+    let (old, new) = (resolve(old_spec, old), resolve(new_spec, new));
+    // Enum values.
+    let (ov, nv) = (string_set(old.get("enum")), string_set(new.get("enum")));
+    for v in nv.difference(&ov) {
+        out.push(Change::new(false, "enum value", "added", label.to_string(), v.clone()));
+    }
+    for v in ov.difference(&nv) {
+        out.push(Change::new(true, "enum value", "removed", label.to_string(), v.clone()));
+    }
+    // Array items of inline schemas.
+    if let (Some(oi), Some(ni)) = (old.get("items"), new.get("items")) {
+        if oi.get("$ref").is_none() && ni.get("$ref").is_none() {
+            diff_schema(old_spec, new_spec, &format!("{label}[]"), oi, ni, out);
+        }
+    }
+    let empty = serde_json::Map::new();
+    let op = old.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+    let np = new.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+    let (or, nr) = (string_set(old.get("required")), string_set(new.get("required")));
+    for (name, ns) in np {
+        let item = format!("{label}.{name}");
+        match op.get(name) {
+            None => out.push(Change::new(
+                true,
+                "field",
+                "added",
+                item,
+                format!("{} ({})", signature(ns), if nr.contains(name) { "required" } else { "optional" }),
+            )),
+            Some(os) => {
+                let (a, b) = (signature(os), signature(ns));
+                if a != b {
+                    out.push(Change::new(true, "field", "changed", item.clone(), format!("type {a} → {b}")));
+                } else if or.contains(name) != nr.contains(name) {
+                    let to = if nr.contains(name) { "optional → required" } else { "required → optional" };
+                    out.push(Change::new(true, "field", "changed", item.clone(), to.into()));
+                }
+                // Inline parts (nested objects, inline enums) have no name of their own.
+                if os.get("$ref").is_none() && ns.get("$ref").is_none() {
+                    diff_schema(old_spec, new_spec, &item, os, ns, out);
+                }
+            }
+        }
+    }
+    for (name, os) in op {
+        if !np.contains_key(name) {
+            out.push(Change::new(true, "field", "removed", format!("{label}.{name}"), signature(os)));
+        }
+    }
+}
+
+struct Operation<'a> {
+    name: String,
+    op: &'a Value,
+}
+
+fn operations(spec: &Value) -> BTreeMap<(String, String), Operation<'_>> {
+    let mut out = BTreeMap::new();
+    for (path, item) in spec.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if METHODS.contains(&method.as_str()) {
+                let name = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+                out.insert((method.to_ascii_uppercase(), path.clone()), Operation { name, op });
+            }
+        }
+    }
+    out
+}
+
+fn body_schema(op: &Value) -> Option<&Value> {
+    op.pointer("/requestBody/content").and_then(Value::as_object)?.values().next()?.get("schema")
+}
+
+/// The schema of the first typed response in the class (`2` or other).
+fn response_schema<'a>(spec: &'a Value, op: &'a Value, success: bool) -> Option<&'a Value> {
+    let responses = op.get("responses").and_then(Value::as_object)?;
+    responses
+        .iter()
+        .filter(|(k, _)| k.starts_with('2') == success)
+        .find_map(|(_, r)| resolve(spec, r).get("content").and_then(Value::as_object)?.values().next()?.get("schema"))
+}
+
+fn params(spec: &Value, op: &Value) -> BTreeMap<(String, String), (String, bool)> {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(spec, p))
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?.to_string();
+            let place = p.get("in")?.as_str()?.to_string();
+            let ty = p.get("schema").map_or("string".into(), signature);
+            Some(((name, place), (ty, p.get("required").and_then(Value::as_bool).unwrap_or(false))))
+        })
+        .collect()
+}
+
+/// Every interface difference from `old` to `new` (both normalised).
+pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
+    let mut out = Vec::new();
+    let (oo, no) = (operations(old), operations(new));
+    for (key, n) in &no {
+        let label = format!("{} {} (`{}`)", key.0, key.1, n.name);
+        let Some(o) = oo.get(key) else {
+            out.push(Change::new(false, "operation", "added", label, String::new()));
+            continue;
+        };
+        if o.name != n.name {
+            out.push(Change::new(
+                true,
+                "operation",
+                "changed",
+                label.clone(),
+                format!("method `{}` → `{}`", o.name, n.name),
+            ));
+        }
+        let (op, np) = (params(old, o.op), params(new, n.op));
+        for (k, (ty, req)) in &np {
+            let item = format!("{} {}: {} `{}`", key.0, key.1, k.1, k.0);
+            match op.get(k) {
+                None => out.push(Change::new(
+                    *req,
+                    "parameter",
+                    "added",
+                    item,
+                    format!("{ty}, {}", if *req { "required" } else { "optional" }),
+                )),
+                Some((oty, oreq)) if oty != ty => {
+                    out.push(Change::new(true, "parameter", "changed", item, format!("type {oty} → {ty}")))
+                }
+                Some((_, oreq)) if oreq != req => out.push(Change::new(
+                    *req,
+                    "parameter",
+                    "changed",
+                    item,
+                    if *req { "optional → required".into() } else { "required → optional".into() },
+                )),
+                _ => {}
+            }
+        }
+        for (k, (ty, _)) in &op {
+            if !np.contains_key(k) {
+                out.push(Change::new(
+                    true,
+                    "parameter",
+                    "removed",
+                    format!("{} {}: {} `{}`", key.0, key.1, k.1, k.0),
+                    ty.clone(),
+                ));
+            }
+        }
+        let pairs = [
+            ("request body", body_schema(o.op), body_schema(n.op)),
+            ("success body", response_schema(old, o.op, true), response_schema(new, n.op, true)),
+            ("error body", response_schema(old, o.op, false), response_schema(new, n.op, false)),
+        ];
+        for (what, a, b) in pairs {
+            let item = format!("{} {} {what}", key.0, key.1);
+            match (a, b) {
+                (None, None) => {}
+                (Some(a), Some(b)) => {
+                    let (sa, sb) = (signature(a), signature(b));
+                    if sa != sb {
+                        out.push(Change::new(true, "body", "changed", item, format!("{sa} → {sb}")));
+                    } else if a.get("$ref").is_none() {
+                        // An inline body: its fields are the operation's own type.
+                        diff_schema(old, new, &format!("`{}` {what}", n.name), a, b, &mut out);
+                    }
+                }
+                (None, Some(b)) => out.push(Change::new(true, "body", "added", item, signature(b))),
+                (Some(a), None) => out.push(Change::new(true, "body", "removed", item, signature(a))),
+            }
+        }
+        let empty = |op: &Value| string_set(op.get("x-authlete-empty-success"));
+        if empty(o.op) != empty(n.op) {
+            let detail = format!("body-less successes {:?} → {:?}", empty(o.op), empty(n.op));
+            out.push(Change::new(true, "body", "changed", format!("{} {} success body", key.0, key.1), detail));
+        }
+    }
+    for (key, o) in &oo {
+        if !no.contains_key(key) {
+            out.push(Change::new(
+                true,
+                "operation",
+                "removed",
+                format!("{} {} (`{}`)", key.0, key.1, o.name),
+                String::new(),
+            ));
+        }
+    }
+    let empty = serde_json::Map::new();
+    let os = old.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
+    let ns = new.pointer("/components/schemas").and_then(Value::as_object).unwrap_or(&empty);
+    for (name, n) in ns {
+        match os.get(name) {
+            None => out.push(Change::new(false, "type", "added", name.clone(), signature(n))),
+            Some(o) => {
+                let (a, b) = (signature(o), signature(n));
+                if a != b {
+                    out.push(Change::new(true, "type", "changed", name.clone(), format!("{a} → {b}")));
+                } else {
+                    diff_schema(old, new, name, o, n, &mut out);
+                }
+            }
+        }
+    }
+    for (name, o) in os {
+        if !ns.contains_key(name) {
+            out.push(Change::new(true, "type", "removed", name.clone(), signature(o)));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The semver bump a diff requires from `version` (`major.minor.patch`):
+/// `"none"`, `"patch"`, `"minor"` or `"major"`. Before 1.0, breaking means
+/// minor and additive means patch, as Cargo reads 0.x versions.
+pub fn required_bump(changes: &[Change], version: &str) -> &'static str {
+    let pre_1 = version.starts_with("0.");
+    match (changes.iter().any(|c| c.breaking), changes.is_empty()) {
+        (true, _) if pre_1 => "minor",
+        (true, _) => "major",
+        (false, true) => "none",
+        (false, false) if pre_1 => "patch",
+        (false, false) => "minor",
+    }
+}
+
+/// Markdown for people: counts, then breaking and additive changes.
+pub fn markdown(changes: &[Change], title: &str) -> String {
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let mut s = format!("### {title}\n\n{breaking} breaking, {} additive.\n", changes.len() - breaking);
+    for (heading, want) in [("Breaking", true), ("Additive", false)] {
+        let rows: Vec<&Change> = changes.iter().filter(|c| c.breaking == want).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n#### {heading}\n\n"));
+        for c in rows {
+            let detail = if c.detail.is_empty() { String::new() } else { format!(": {}", c.detail) };
+            s.push_str(&format!("- {} {}: {}{detail}\n", c.kind, c.change, c.item));
+        }
+    }
+    s
+}
+
+/// JSON for tools.
+pub fn to_json(changes: &[Change]) -> Value {
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    json!({
+        "breaking": breaking,
+        "additive": changes.len() - breaking,
+        "changes": changes.iter().map(|c| json!({
+            "class": if c.breaking { "breaking" } else { "additive" },
+            "kind": c.kind,
+            "change": c.change,
+            "item": c.item,
+            "detail": c.detail,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(schemas: Value, paths: Value) -> Value {
+        json!({"openapi": "3.0.3", "paths": paths, "components": {"schemas": schemas}})
+    }
+
+    #[test]
+    fn classifies_each_kind_of_change() {
+        let op = |extra: Value| {
+            let mut o = json!({"operationId": "x", "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}}});
+            o.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            o
+        };
+        let old = spec(
+            json!({"R": {"type": "object", "properties": {"a": {"type": "string"}, "gone": {"type": "string"},
+                   "e": {"type": "string", "enum": ["A", "B"]}}},
+                   "Dropped": {"type": "object", "properties": {}}}),
+            json!({"/x": {"get": op(json!({"parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}]}))},
+                   "/old": {"get": op(json!({}))}}),
+        );
+        let new = spec(
+            json!({"R": {"type": "object", "properties": {"a": {"type": "integer"}, "added": {"type": "string"},
+                   "e": {"type": "string", "enum": ["A", "C"]}}},
+                   "New": {"type": "object", "properties": {}}}),
+            json!({"/x": {"get": op(json!({"parameters": [
+                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {"name": "o", "in": "query", "schema": {"type": "string"}}]}))},
+                   "/new": {"get": op(json!({}))}}),
+        );
+        let changes = diff(&old, &new);
+        let find = |kind: &str, change: &str, item: &str| {
+            changes
+                .iter()
+                .find(|c| c.kind == kind && c.change == change && c.item.contains(item))
+                .unwrap_or_else(|| panic!("{kind} {change} {item}: {changes:#?}"))
+        };
+        assert!(!find("operation", "added", "/new").breaking);
+        assert!(find("operation", "removed", "/old").breaking);
+        assert!(!find("parameter", "added", "`o`").breaking, "optional parameter");
+        assert!(find("field", "changed", "R.a").breaking);
+        assert!(find("field", "added", "R.added").breaking, "constructible struct");
+        assert!(find("field", "removed", "R.gone").breaking);
+        assert!(!changes.iter().find(|c| c.kind == "enum value" && c.detail == "C").unwrap().breaking);
+        assert!(changes.iter().find(|c| c.kind == "enum value" && c.detail == "B").unwrap().breaking);
+        assert!(!find("type", "added", "New").breaking);
+        assert!(find("type", "removed", "Dropped").breaking);
+        assert_eq!(required_bump(&changes, "0.1.0"), "minor");
+        assert_eq!(required_bump(&changes[..0], "0.1.0"), "none");
+        assert!(diff(&old, &old).is_empty(), "a spec does not differ from itself");
+    }
+}
