@@ -12,7 +12,7 @@
 //! `AUTHLETE_SERVICE_ACCESSTOKEN` set it talks to that service; then pass a
 //! real refresh token (and `client_id:client_secret`) as arguments.
 
-use authlete::{Authlete, TokenEndpoint, TokenRequestInput};
+use authlete::{Authlete, Reissue, TokenEndpoint, TokenRequestInput};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,18 +32,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let refresh_token = args.first().cloned().unwrap_or_else(|| "stand-in-refresh-token".into());
     let client = args.get(1).cloned().unwrap_or_else(|| "my-client:my-secret".into());
 
-    // Your user store: the claims of the reissued ID token, by subject.
-    let endpoint = TokenEndpoint::new(authlete).claims_provider(|subject| async move {
+    // Your user store: the claims of the reissued ID token, from the grant
+    // (subject, client, scopes, the claims the client asked for).
+    let endpoint = TokenEndpoint::new(authlete).claims_provider(|grant| async move {
+        let Some(subject) = grant.subject() else { return Reissue::Skip };
         let mut claims = serde_json::Map::new();
         claims.insert("name".into(), format!("User {subject}").into());
-        Some(claims)
+        Reissue::claims(claims)
     });
 
-    // What the OAuth client sent to the token endpoint.
+    // What the OAuth client sent to the token endpoint: a form body, and its
+    // id and secret form-encoded, then Base64 (RFC 6749 §2.3.1), so that
+    // any character survives.
     use base64::Engine;
-    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(client));
-    let request = TokenRequestInput::new(format!("grant_type=refresh_token&refresh_token={refresh_token}"))
-        .authorization(Some(&basic));
+    let (client_id, client_secret) = client.split_once(':').unwrap_or((client.as_str(), ""));
+    let form = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", form(client_id), form(client_secret)))
+    );
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "refresh_token")
+        .append_pair("refresh_token", &refresh_token)
+        .finish();
+    let request = TokenRequestInput::new(body).authorization(Some(&basic));
 
     let response = endpoint.handle(request).await?;
 

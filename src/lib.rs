@@ -54,8 +54,9 @@ pub use request::{operation_table, operations_checked, OperationEntry};
 pub use request::{operations, Operation, Paged, Pages, Request, Response};
 pub use responses::{EndpointResponse, INVALID_CLIENT_BODY, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
 pub use token_endpoint::{
-    ClaimsProvider, GrantHandler, IdTokenAudType, PasswordAuthenticator, PasswordCredentials, TokenEndpoint,
-    TokenRequestInput,
+    Authenticated, ClaimsProvider, GrantContext, GrantHandler, IdTokenAudType, PasswordAuthenticator,
+    PasswordCredentials, ProxyCertHeaders, Reissue, ReissueClaims, TokenEndpoint, TokenProperty, TokenRequestInput,
+    INVALID_GRANT_BODY,
 };
 pub use unknown::UnknownValue;
 

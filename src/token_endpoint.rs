@@ -16,31 +16,202 @@ use crate::{Authlete, Error};
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
-/// The user's claims for a reissued ID token, keyed by subject. `None`: no
-/// extra claims.
-pub type ClaimsProvider = Arc<dyn Fn(String) -> BoxFuture<Option<Map<String, Value>>> + Send + Sync>;
+/// Decides the ID token reissue of a refresh token grant, from what
+/// `/auth/token` said about the grant.
+pub type ClaimsProvider = Arc<dyn Fn(GrantContext) -> BoxFuture<Reissue> + Send + Sync>;
 
-/// Authenticates a resource owner for the password grant; `Some(subject)`
-/// when the credentials are right.
-pub type PasswordAuthenticator = Arc<dyn Fn(PasswordCredentials) -> BoxFuture<Option<String>> + Send + Sync>;
+/// Authenticates a resource owner for the password grant.
+pub type PasswordAuthenticator = Arc<dyn Fn(PasswordCredentials) -> BoxFuture<Option<Authenticated>> + Send + Sync>;
 
 /// Answers a grant that needs server logic (`TOKEN_EXCHANGE`, `JWT_BEARER`,
 /// `NATIVE_SSO`) from Authlete's `/auth/token` answer.
 pub type GrantHandler = Arc<dyn Fn(TokenResponse) -> BoxFuture<EndpointResponse> + Send + Sync>;
 
-/// The resource owner's credentials of a password grant.
+/// What `/auth/token` said about a grant: the subject, the client, the
+/// scopes, the claims requested for the ID token, and the whole answer.
+///
+/// Fields are read by their wire names, so the accessors work with every
+/// spec revision (a field a revision lacks reads as empty).
+#[derive(Clone)]
+pub struct GrantContext {
+    token: TokenResponse,
+    json: Map<String, Value>,
+}
+
+impl std::fmt::Debug for GrantContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The answer holds the new tokens: only what identifies the grant.
+        f.debug_struct("GrantContext")
+            .field("subject", &self.subject())
+            .field("client_id", &self.client_id())
+            .field("scopes", &self.scopes())
+            .field("grant_type", &self.grant_type())
+            .finish_non_exhaustive()
+    }
+}
+
+impl GrantContext {
+    /// The context of an `/auth/token` answer.
+    pub fn new(token: TokenResponse) -> Self {
+        let json = match serde_json::to_value(&token) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        Self { token, json }
+    }
+
+    /// Any field of the answer, by wire name (`"sessionId"`, ...).
+    pub fn field(&self, wire_name: &str) -> Option<&Value> {
+        self.json.get(wire_name).filter(|v| !v.is_null())
+    }
+
+    fn text(&self, wire_name: &str) -> Option<&str> {
+        self.field(wire_name).and_then(Value::as_str)
+    }
+
+    fn strings(&self, wire_name: &str) -> Vec<String> {
+        self.field(wire_name)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The end user (`subject`).
+    pub fn subject(&self) -> Option<&str> {
+        self.text("subject")
+    }
+
+    /// The client's id (`clientId`), as text.
+    pub fn client_id(&self) -> Option<String> {
+        match self.field("clientId")? {
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// The client id alias (`clientIdAlias`), if the client has one.
+    pub fn client_id_alias(&self) -> Option<&str> {
+        self.text("clientIdAlias")
+    }
+
+    /// The scopes granted (`scopes`).
+    pub fn scopes(&self) -> Vec<String> {
+        self.strings("scopes")
+    }
+
+    /// The claims the client requested for the ID token
+    /// (`requestedIdTokenClaims`): the ones a reissued ID token should carry.
+    pub fn requested_id_token_claims(&self) -> Vec<String> {
+        self.strings("requestedIdTokenClaims")
+    }
+
+    /// The grant type (`grantType`), e.g. `REFRESH_TOKEN`.
+    pub fn grant_type(&self) -> Option<&str> {
+        self.text("grantType")
+    }
+
+    /// The whole `/auth/token` answer.
+    pub fn token_response(&self) -> &TokenResponse {
+        &self.token
+    }
+}
+
+/// The claims provider's decision about one ID token reissue.
+#[derive(Debug, Clone)]
+pub enum Reissue {
+    /// Reissue the ID token with these claims and options.
+    With(ReissueClaims),
+    /// Do not reissue: answer with `/auth/token`'s own token response (the
+    /// new tokens, without a new ID token), as Authlete's Java handler does.
+    Skip,
+    /// The grant must not succeed (a deleted or locked user): the access
+    /// token `/auth/token` just issued is deleted and the client gets
+    /// `400 invalid_grant`.
+    Deny,
+}
+
+impl Reissue {
+    /// Reissue with `claims` and nothing else set.
+    pub fn claims(claims: Map<String, Value>) -> Self {
+        Reissue::With(ReissueClaims { claims, ..ReissueClaims::default() })
+    }
+}
+
+/// What a reissued ID token carries besides what Authlete puts in it.
+#[derive(Debug, Clone, Default)]
+pub struct ReissueClaims {
+    /// Claims of the end user (`claims`), e.g. `name`, `email`.
+    pub claims: Map<String, Value>,
+    /// A `sub` to use instead of the subject (`sub`), e.g. a pairwise one.
+    pub sub: Option<String>,
+    /// Parameters for the ID token's JWS header (`idtHeaderParams`).
+    pub idt_header_params: Option<Map<String, Value>>,
+    /// How to write the `aud` claim (`idTokenAudType`).
+    pub id_token_aud_type: Option<IdTokenAudType>,
+}
+
+/// The resource owner's credentials of a password grant, and the grant.
 #[derive(Clone)]
 pub struct PasswordCredentials {
-    /// `username` of the token request.
-    pub username: String,
-    /// `password` of the token request.
-    pub password: String,
+    /// `username` of the token request; `None` when the request had none.
+    pub username: Option<String>,
+    /// `password` of the token request; `None` when the request had none.
+    pub password: Option<String>,
+    /// What `/auth/token` said about the grant.
+    pub grant: GrantContext,
 }
 
 impl std::fmt::Debug for PasswordCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PasswordCredentials").field("username", &self.username).finish_non_exhaustive()
     }
+}
+
+/// A resource owner the password authenticator accepted.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// The subject (the user's identifier at your server).
+    pub subject: String,
+    /// Properties to attach to the access token (`/auth/token/issue`'s
+    /// `properties`); hidden ones are not shown to the client.
+    pub properties: Vec<TokenProperty>,
+}
+
+impl From<String> for Authenticated {
+    fn from(subject: String) -> Self {
+        Self { subject, properties: Vec::new() }
+    }
+}
+
+impl From<&str> for Authenticated {
+    fn from(subject: &str) -> Self {
+        Self::from(subject.to_string())
+    }
+}
+
+/// An extra property of an access token (Authlete's `Property`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenProperty {
+    /// The name.
+    pub key: String,
+    /// The value.
+    pub value: String,
+    /// Whether it is kept from the client (not in the token response).
+    pub hidden: bool,
+}
+
+/// Where a proxy in front of the token endpoint puts the client certificate
+/// of a mutual-TLS connection it terminated. Reading such headers is only
+/// safe behind a proxy that sets them and strips them from client requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyCertHeaders {
+    /// RFC 9440: `Client-Cert` (`:<base64 DER>:`) and `Client-Cert-Chain`
+    /// (a list of such values).
+    Rfc9440,
+    /// One header holding the PEM certificate, URL-encoded or not, as nginx's
+    /// `$ssl_client_escaped_cert` or many proxies' `X-Ssl-Cert` (give its
+    /// name); no chain.
+    Pem(&'static str),
 }
 
 /// A token request as the token endpoint received it.
@@ -66,6 +237,11 @@ pub struct TokenRequestInput {
     pub client_certificate: Option<String>,
     /// The certificate chain (PEM) of a mutual-TLS connection.
     pub client_certificate_path: Vec<String>,
+    /// The `OAuth-Client-Attestation` header (attestation-based client
+    /// authentication).
+    pub client_attestation: Option<String>,
+    /// The `OAuth-Client-Attestation-PoP` header.
+    pub client_attestation_pop: Option<String>,
 }
 
 impl std::fmt::Debug for TokenRequestInput {
@@ -77,6 +253,8 @@ impl std::fmt::Debug for TokenRequestInput {
             .field("dpop", &self.dpop.is_some())
             .field("htm", &self.htm)
             .field("htu", &self.htu)
+            .field("client_certificate", &self.client_certificate.is_some())
+            .field("client_attestation", &self.client_attestation.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -88,6 +266,11 @@ impl TokenRequestInput {
     }
 
     /// From the parts of an HTTP request; `htu` is the endpoint's public URL.
+    /// Reads `Authorization`, `DPoP`, `OAuth-Client-Attestation` and
+    /// `OAuth-Client-Attestation-PoP`. A client certificate comes from your
+    /// TLS layer ([`client_certificate`](Self::client_certificate)) or, behind
+    /// a proxy, from its headers
+    /// ([`client_certificate_from_proxy`](Self::client_certificate_from_proxy)).
     pub fn from_http(headers: &http::HeaderMap, body: impl Into<String>, htu: Option<&str>) -> Self {
         // Every value is passed on, never dropped: several DPoP headers are
         // joined and a value that is not text is passed lossily, so that
@@ -102,6 +285,8 @@ impl TokenRequestInput {
             body: body.into(),
             authorization: text("authorization"),
             dpop: text("dpop"),
+            client_attestation: text("oauth-client-attestation"),
+            client_attestation_pop: text("oauth-client-attestation-pop"),
             htm: Some("POST".into()),
             htu: htu.map(str::to_string),
             ..Self::default()
@@ -128,24 +313,64 @@ impl TokenRequestInput {
         self
     }
 
+    /// The client certificate and chain a TLS-terminating proxy passed in
+    /// headers (an explicit opt-in: trust these headers only behind a proxy
+    /// that sets them and removes them from client requests). Headers that
+    /// are absent or cannot be read leave the certificate unset.
+    ///
+    /// ```
+    /// use authlete::{ProxyCertHeaders, TokenRequestInput};
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("client-cert", ":MIIBCg==:".parse().unwrap());
+    /// let input = TokenRequestInput::from_http(&headers, "grant_type=client_credentials", None)
+    ///     .client_certificate_from_proxy(&headers, ProxyCertHeaders::Rfc9440);
+    /// assert!(input.client_certificate.unwrap().starts_with("-----BEGIN CERTIFICATE-----\nMIIBCg=="));
+    /// ```
+    pub fn client_certificate_from_proxy(mut self, headers: &http::HeaderMap, source: ProxyCertHeaders) -> Self {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+        match source {
+            ProxyCertHeaders::Rfc9440 => {
+                self.client_certificate = header("client-cert").and_then(der_item_to_pem);
+                self.client_certificate_path = header("client-cert-chain")
+                    .map(|chain| chain.split(',').filter_map(der_item_to_pem).collect())
+                    .unwrap_or_default();
+            }
+            ProxyCertHeaders::Pem(name) => {
+                self.client_certificate = header(name).and_then(pem_from_header);
+            }
+        }
+        self
+    }
+
     /// Whether the client authenticated with HTTP Basic (the
     /// `Authorization` scheme is `Basic`, whether or not it decodes).
     pub fn uses_basic(&self) -> bool {
         self.authorization.as_deref().is_some_and(|v| {
             let v = v.trim();
-            v.split_once(' ').map_or(v, |(scheme, _)| scheme).eq_ignore_ascii_case("basic")
+            v.split_once(char::is_whitespace).map_or(v, |(scheme, _)| scheme).eq_ignore_ascii_case("basic")
         })
     }
 
     /// `(client_id, client_secret)` of an HTTP Basic `Authorization` header;
     /// `None` when there is none or it does not decode.
+    ///
+    /// The scheme is case-insensitive and may be followed by any amount of
+    /// whitespace (RFC 9110 §11); Base64 with or without padding is read.
+    /// The id and the secret are then form-decoded (`%XX` and `+`), because
+    /// RFC 6749 §2.3.1 has clients form-encode them before Base64: a secret
+    /// with `:` or `%` in it only survives that way.
     pub fn basic_credentials(&self) -> Option<(String, String)> {
         use base64::Engine;
         if !self.uses_basic() {
             return None;
         }
-        let (_, encoded) = self.authorization.as_deref()?.trim().split_once(' ')?;
-        let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+        let (_, encoded) = self.authorization.as_deref()?.trim().split_once(char::is_whitespace)?;
+        let lenient = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+        );
+        let decoded = lenient.decode(encoded.trim()).ok()?;
         let text = String::from_utf8(decoded).ok()?;
         let (id, secret) = text.split_once(':')?;
         // RFC 6749 §2.3.1: both were form-urlencoded before Base64.
@@ -154,6 +379,33 @@ impl TokenRequestInput {
         };
         Some((unescape(id)?, unescape(secret)?))
     }
+}
+
+/// An RFC 8941 byte sequence (`:<base64>:`) holding a DER certificate, as PEM.
+fn der_item_to_pem(item: &str) -> Option<String> {
+    use base64::Engine;
+    let b64 = item.trim().strip_prefix(':')?.strip_suffix(':')?;
+    let der = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    Some(pem(&base64::engine::general_purpose::STANDARD.encode(der)))
+}
+
+/// A PEM certificate from a header: URL-decoded if it is, and with its line
+/// breaks restored if the proxy folded them into spaces.
+fn pem_from_header(value: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(value).decode_utf8().ok()?;
+    let body = decoded
+        .trim()
+        .strip_prefix("-----BEGIN CERTIFICATE-----")?
+        .trim_end()
+        .strip_suffix("-----END CERTIFICATE-----")?;
+    let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    (!b64.is_empty()).then(|| pem(&b64))
+}
+
+fn pem(b64: &str) -> String {
+    let lines: Vec<&str> =
+        b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).expect("base64 is ASCII")).collect();
+    format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n"))
 }
 
 /// The value of `idTokenAudType`: how the `aud` claim of the reissued ID
@@ -255,21 +507,42 @@ fn json_object<T: Serialize + ?Sized>(value: &T, what: &str) -> Result<String, E
 /// A token endpoint: give it the raw token request, get the HTTP response.
 ///
 /// - `ID_TOKEN_REISSUABLE` (refresh token grant of a service with
-///   `idTokenReissuable`): calls `/idtoken/reissue` with the claims from the
-///   [claims provider](Self::claims_provider) and answers with its
-///   `responseContent`. If the reissue fails (transport error,
-///   `CALLER_ERROR`, `INTERNAL_SERVER_ERROR`), it answers with
-///   `/auth/token`'s own `responseContent` — still a valid token response,
-///   without a new ID token — and logs a warning (feature `tracing`); see
-///   [`reissue_fallback`](Self::reissue_fallback).
+///   `idTokenReissuable`): the [claims provider](Self::claims_provider)
+///   sees the grant ([`GrantContext`]: subject, client, scopes, requested
+///   claims) and decides: reissue with claims, `sub`, JWS header parameters
+///   and `aud` style ([`Reissue::With`]); answer without a new ID token
+///   ([`Reissue::Skip`]); or refuse the grant ([`Reissue::Deny`]: the new
+///   access token is deleted and the client gets `invalid_grant`). Without a
+///   provider the ID token is reissued with no extra claims. The reissue's
+///   `responseContent` is the answer. If the reissue fails (transport error,
+///   `CALLER_ERROR`, `INTERNAL_SERVER_ERROR`, `OK` without content), the
+///   answer is `/auth/token`'s own `responseContent` — the new tokens,
+///   without a new ID token — and a warning is logged; see
+///   [`reissue_fallback`](Self::reissue_fallback) for the strict mode.
 /// - `PASSWORD`: the [password authenticator](Self::password_authenticator)
-///   checks the credentials; then `/auth/token/issue` or `/auth/token/fail`.
+///   checks the credentials; then `/auth/token/issue` (with the
+///   authenticator's `properties`) or `/auth/token/fail`.
 /// - `TOKEN_EXCHANGE`, `JWT_BEARER`, `NATIVE_SSO`: the
 ///   [grant handler](Self::grant_handler) if one is set, else
 ///   `unsupported_grant_type`.
 /// - everything else: [`TokenResponse::to_http_response`].
 ///
-/// A `DPoP-Nonce` from `/auth/token` is carried to the final response.
+/// A `DPoP-Nonce` from `/auth/token` is carried to the final response. The
+/// client's credentials (Basic), DPoP proof, certificate and attestation
+/// headers all reach `/auth/token` from [`TokenRequestInput`].
+///
+/// Where this differs from Authlete's Java handler (`TokenRequestHandler` of
+/// authlete-java-jaxrs), on purpose:
+/// - `INVALID_CLIENT` is `401` with `WWW-Authenticate: Basic` only when the
+///   client tried HTTP Basic; otherwise `400`. RFC 6749 §5.2 asks for 401
+///   and a challenge when the client authenticated through the
+///   `Authorization` header, and allows 400 otherwise; a challenge to a
+///   client that never used Basic invites it to try.
+/// - Grants the server does not handle (no authenticator or grant handler)
+///   are answered `400 unsupported_grant_type` rather than raising an
+///   error, as RFC 6749 §5.2 names that case.
+/// - `ID_TOKEN_REISSUABLE` reissues the ID token (the Java handler answers
+///   with `/auth/token`'s content and leaves reissue to the application).
 #[derive(Clone)]
 pub struct TokenEndpoint {
     client: Authlete,
@@ -291,6 +564,9 @@ impl std::fmt::Debug for TokenEndpoint {
     }
 }
 
+/// The body of a refused grant.
+pub const INVALID_GRANT_BODY: &str = r#"{"error":"invalid_grant","error_description":"The grant is no longer valid."}"#;
+
 impl TokenEndpoint {
     /// A token endpoint using `client`, with no callbacks and the reissue
     /// fallback on.
@@ -298,23 +574,49 @@ impl TokenEndpoint {
         Self { client, claims: None, password: None, grants: None, reissue_fallback: true }
     }
 
-    /// Where the claims of a reissued ID token come from, by subject.
+    /// Decides each ID token reissue, from the grant.
+    ///
+    /// ```no_run
+    /// # fn demo(client: authlete::Authlete) {
+    /// use authlete::{Reissue, TokenEndpoint};
+    /// let endpoint = TokenEndpoint::new(client).claims_provider(|grant| async move {
+    ///     match grant.subject() {
+    ///         Some("deleted-user") => Reissue::Deny,
+    ///         Some(subject) => {
+    ///             let mut claims = serde_json::Map::new();
+    ///             if grant.requested_id_token_claims().iter().any(|c| c == "name") {
+    ///                 claims.insert("name".into(), format!("User {subject}").into());
+    ///             }
+    ///             Reissue::claims(claims)
+    ///         }
+    ///         None => Reissue::Skip,
+    ///     }
+    /// });
+    /// # }
+    /// ```
     pub fn claims_provider<F, Fut>(mut self, f: F) -> Self
     where
-        F: Fn(String) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Option<Map<String, Value>>> + Send + 'static,
+        F: Fn(GrantContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Reissue> + Send + 'static,
     {
-        self.claims = Some(Arc::new(move |subject| Box::pin(f(subject))));
+        self.claims = Some(Arc::new(move |grant| Box::pin(f(grant))));
         self
     }
 
-    /// Checks the resource owner's credentials of a password grant.
-    pub fn password_authenticator<F, Fut>(mut self, f: F) -> Self
+    /// Checks the resource owner's credentials of a password grant: `Some`
+    /// with the subject (a `String`, or [`Authenticated`] with token
+    /// properties) when they are right.
+    pub fn password_authenticator<F, Fut, A>(mut self, f: F) -> Self
     where
         F: Fn(PasswordCredentials) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Option<String>> + Send + 'static,
+        Fut: Future<Output = Option<A>> + Send + 'static,
+        A: Into<Authenticated>,
     {
-        self.password = Some(Arc::new(move |c| Box::pin(f(c))));
+        let f = Arc::new(f);
+        self.password = Some(Arc::new(move |c| {
+            let fut = f(c);
+            Box::pin(async move { fut.await.map(Into::into) })
+        }));
         self
     }
 
@@ -329,9 +631,14 @@ impl TokenEndpoint {
     }
 
     /// Whether a failed reissue falls back to `/auth/token`'s own response
-    /// (default `true`). When `false`, the reissue's failure is answered as
-    /// [`IdtokenReissueResponse::to_http_response`](crate::IdtokenReissueResponse::to_http_response)
-    /// says, or returned as an error for a transport failure.
+    /// (default `true`).
+    ///
+    /// With `false` (strict mode), [`handle`](Self::handle) returns
+    /// [`Error::ReissueFailed`] instead, which carries that same fallback
+    /// response: by the time the reissue fails, `/auth/token` has issued new
+    /// tokens and may have rotated the refresh token, so a response that
+    /// drops them would lock the client out. Strict mode lets you log,
+    /// alert or count the failure and still send the tokens.
     pub fn reissue_fallback(mut self, on: bool) -> Self {
         self.reissue_fallback = on;
         self
@@ -341,8 +648,9 @@ impl TokenEndpoint {
     ///
     /// # Errors
     /// Failures to reach Authlete for `/auth/token` (or for the follow-up
-    /// call when no fallback applies). Answer them with a 500; with the
-    /// `axum` feature, `Error` does that as `IntoResponse`.
+    /// call when no fallback applies); [`Error::ReissueFailed`] in strict
+    /// mode. Answer the former with a 500 (with the `axum` feature, `Error`
+    /// does that as `IntoResponse`); send the latter's `fallback`.
     pub async fn handle(&self, input: TokenRequestInput) -> Result<EndpointResponse, Error> {
         let client_used_basic = input.uses_basic();
         let basic = input.basic_credentials();
@@ -352,12 +660,19 @@ impl TokenEndpoint {
             return Ok(EndpointResponse::invalid_client_basic());
         }
         let (client_id, client_secret) = basic.map_or((None, None), |(i, s)| (Some(i), Some(s)));
-        // `clientCertificatePath` changed type between spec revisions (a
-        // string, then a list): sent through the unknown-fields map, it is
-        // the list Authlete takes today whatever revision the crate is built from.
+        // Sent by wire name through the unknown-fields map, so that the
+        // helper builds with every revision: `clientCertificatePath` changed
+        // type between revisions (a string, then a list), and the attestation
+        // fields are missing from older ones.
         let mut extra = Map::new();
         if !input.client_certificate_path.is_empty() {
             extra.insert("clientCertificatePath".into(), input.client_certificate_path.into());
+        }
+        if let Some(jwt) = input.client_attestation {
+            extra.insert("oauthClientAttestation".into(), jwt.into());
+        }
+        if let Some(jwt) = input.client_attestation_pop {
+            extra.insert("oauthClientAttestationPop".into(), jwt.into());
         }
         let token = self
             .client
@@ -378,9 +693,9 @@ impl TokenEndpoint {
         let nonce = token.dpop_nonce.clone();
         let action = token.action.as_ref().map(ToString::to_string).unwrap_or_default();
         let response = match action.as_str() {
-            "ID_TOKEN_REISSUABLE" => self.reissue(&token).await?,
+            "ID_TOKEN_REISSUABLE" => self.reissue(token).await?,
             "PASSWORD" => match &self.password {
-                Some(auth) => self.password_grant(auth, &token).await?,
+                Some(auth) => self.password_grant(auth, token).await?,
                 None => EndpointResponse::unsupported_grant_type(),
             },
             "TOKEN_EXCHANGE" | "JWT_BEARER" | "NATIVE_SSO" => match &self.grants {
@@ -392,57 +707,88 @@ impl TokenEndpoint {
         Ok(response.with_dpop_nonce(nonce.as_deref()))
     }
 
-    async fn reissue(&self, token: &TokenResponse) -> Result<EndpointResponse, Error> {
-        let fallback = || token.to_http_response(false);
-        let claims = match (&self.claims, &token.subject) {
-            (Some(provider), Some(subject)) => provider(subject.clone()).await,
-            _ => None,
+    async fn reissue(&self, token: TokenResponse) -> Result<EndpointResponse, Error> {
+        let fallback = token.to_http_response(false);
+        let grant = GrantContext::new(token);
+        let decision = match &self.claims {
+            Some(provider) => provider(grant.clone()).await,
+            None => Reissue::With(ReissueClaims::default()),
         };
-        let request = IdtokenReissueRequest::from_token_response(token).and_then(|r| match &claims {
-            Some(c) => r.with_claims(c),
-            None => Ok(r),
+        let extra = match decision {
+            Reissue::With(extra) => extra,
+            Reissue::Skip => return Ok(fallback),
+            Reissue::Deny => return Ok(self.deny(grant.token_response()).await),
+        };
+        let request = IdtokenReissueRequest::from_token_response(grant.token_response()).and_then(|r| {
+            let r = if extra.claims.is_empty() { r } else { r.with_claims(&extra.claims)? };
+            let r = match &extra.idt_header_params {
+                Some(p) => r.with_idt_header_params(p)?,
+                None => r,
+            };
+            let r = match extra.sub {
+                Some(sub) => r.with_sub(sub),
+                None => r,
+            };
+            Ok(match extra.id_token_aud_type {
+                Some(aud) => r.with_id_token_aud_type(aud),
+                None => r,
+            })
         });
-        let request = match request {
-            Ok(r) => r,
-            Err(e) if self.reissue_fallback => {
-                warn_fallback(&e.to_string());
-                return Ok(fallback());
-            }
-            Err(e) => return Err(e),
+        let failure = match request {
+            Ok(request) => match self.client.idtoken_reissue().body(request).send().await {
+                // `OK` without content would be an empty answer: a failure.
+                Ok(r) if r.is_ok() && r.response_content.is_some() => return Ok(r.to_http_response()),
+                Ok(r) => format!("action {}", r.action.as_ref().map(ToString::to_string).unwrap_or_default()),
+                Err(e) => e.to_string(),
+            },
+            Err(e) => e.to_string(),
         };
-        match self.client.idtoken_reissue().body(request).send().await {
-            Ok(r) if r.is_ok() => Ok(r.to_http_response()),
-            Ok(r) if self.reissue_fallback => {
-                warn_fallback(&format!("action {}", r.action.as_ref().map(ToString::to_string).unwrap_or_default()));
-                Ok(fallback())
-            }
-            Ok(r) => Ok(r.to_http_response()),
-            Err(e) if self.reissue_fallback => {
-                warn_fallback(&e.to_string());
-                Ok(fallback())
-            }
-            Err(e) => Err(e),
+        if self.reissue_fallback {
+            warn_fallback(&failure);
+            Ok(fallback)
+        } else {
+            Err(Error::ReissueFailed { reason: failure, fallback: Box::new(fallback) })
         }
+    }
+
+    /// A refused grant: the access token just issued is deleted, and the
+    /// client is told its grant is invalid.
+    async fn deny(&self, token: &TokenResponse) -> EndpointResponse {
+        if let Some(at) = token.access_token.clone() {
+            let deleted =
+                self.client.auth_token_delete_by_access_token_identifier().access_token_identifier(at).send().await;
+            if let Err(e) = deleted {
+                warn_not_deleted(&e.to_string());
+            }
+        }
+        EndpointResponse::json(http::StatusCode::BAD_REQUEST, INVALID_GRANT_BODY)
     }
 
     async fn password_grant(
         &self,
         auth: &PasswordAuthenticator,
-        token: &TokenResponse,
+        token: TokenResponse,
     ) -> Result<EndpointResponse, Error> {
         let ticket = token.ticket.clone().unwrap_or_default();
         let credentials = PasswordCredentials {
-            username: token.username.clone().unwrap_or_default(),
-            password: token.password.clone().unwrap_or_default(),
+            username: token.username.clone(),
+            password: token.password.clone(),
+            grant: GrantContext::new(token),
         };
         match auth(credentials).await {
-            Some(subject) => Ok(self
-                .client
-                .auth_token_issue()
-                .body_map(|b| b.ticket(ticket).subject(subject))
-                .send()
-                .await?
-                .to_http_response()),
+            Some(user) => {
+                let mut extra = Map::new();
+                if !user.properties.is_empty() {
+                    extra.insert("properties".into(), serde_json::to_value(&user.properties).unwrap_or_default());
+                }
+                Ok(self
+                    .client
+                    .auth_token_issue()
+                    .body_map(|b| b.ticket(ticket).subject(user.subject).extra(extra))
+                    .send()
+                    .await?
+                    .to_http_response())
+            }
             None => Ok(self
                 .client
                 .auth_token_fail()
@@ -457,6 +803,13 @@ impl TokenEndpoint {
 fn warn_fallback(why: &str) {
     #[cfg(feature = "tracing")]
     tracing::warn!(target: "authlete", reason = why, "ID token reissue failed; answering with /auth/token's response");
+    #[cfg(not(feature = "tracing"))]
+    let _ = why;
+}
+
+fn warn_not_deleted(why: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: "authlete", reason = why, "the access token of a denied grant could not be deleted");
     #[cfg(not(feature = "tracing"))]
     let _ = why;
 }

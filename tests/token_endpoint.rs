@@ -1,10 +1,15 @@
 //! The token endpoint helpers: every action, header and fallback rule, end
 //! to end against the typed mock of Authlete.
 
-use authlete::generated::builder::{AuthToken, AuthTokenFail, AuthTokenIssue, IdtokenReissue};
+use authlete::generated::builder::{
+    AuthToken, AuthTokenDeleteByAccessTokenIdentifier, AuthTokenFail, AuthTokenIssue, IdtokenReissue,
+};
 use authlete::mock::{MockAuthlete, MockReply};
 use authlete::models::{IdtokenReissueRequest, TokenFailResponse, TokenIssueResponse, TokenResponse};
-use authlete::{EndpointResponse, IdTokenAudType, IdtokenReissueResponse, TokenEndpoint, TokenRequestInput};
+use authlete::{
+    Authenticated, EndpointResponse, Error, IdTokenAudType, IdtokenReissueResponse, ProxyCertHeaders, Reissue,
+    ReissueClaims, TokenEndpoint, TokenProperty, TokenRequestInput,
+};
 use serde_json::json;
 
 const TOKEN_CONTENT: &str = r#"{"access_token":"at","refresh_token":"rt"}"#;
@@ -183,10 +188,10 @@ fn refresh_request() -> TokenRequestInput {
 }
 
 fn endpoint(mock: &MockAuthlete) -> TokenEndpoint {
-    TokenEndpoint::new(mock.client()).claims_provider(|subject| async move {
+    TokenEndpoint::new(mock.client()).claims_provider(|grant| async move {
         let mut m = serde_json::Map::new();
-        m.insert("name".into(), format!("name of {subject}").into());
-        Some(m)
+        m.insert("name".into(), format!("name of {}", grant.subject().unwrap_or("?")).into());
+        Reissue::claims(m)
     })
 }
 
@@ -236,21 +241,121 @@ async fn a_failed_reissue_falls_back_to_the_token_response() {
 }
 
 #[tokio::test]
-async fn without_the_fallback_the_reissue_failure_is_answered() {
+async fn strict_mode_returns_the_failure_with_the_tokens_to_send() {
     let mock = MockAuthlete::start().await.unwrap();
     mock.on::<AuthToken>(reissuable());
-    mock.on::<IdtokenReissue>(reissue_response("CALLER_ERROR"));
     let strict = endpoint(&mock).reissue_fallback(false);
-    let r = strict.handle(refresh_request()).await.unwrap();
-    assert_eq!((r.status().as_u16(), r.body()), (500, authlete::SERVER_ERROR_BODY));
+    for (reissue, why) in [
+        (MockReply::json(200, &reissue_response("CALLER_ERROR")), "CALLER_ERROR"),
+        (MockReply::json(200, &reissue_response("INTERNAL_SERVER_ERROR")), "INTERNAL_SERVER_ERROR"),
+        (MockReply::raw(502, "text/html", "<html/>"), "502"),
+    ] {
+        mock.on_request::<IdtokenReissue>(move |_| reissue.clone());
+        match strict.handle(refresh_request()).await.unwrap_err() {
+            Error::ReissueFailed { reason, fallback } => {
+                assert!(reason.contains(why), "{reason}");
+                // The tokens /auth/token issued are not lost.
+                assert_eq!((fallback.status().as_u16(), fallback.body()), (200, TOKEN_CONTENT));
+                assert_token_headers(&fallback);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
 
-    mock.on::<IdtokenReissue>(reissue_response("INTERNAL_SERVER_ERROR"));
-    let r = strict.handle(refresh_request()).await.unwrap();
-    assert_eq!((r.status().as_u16(), r.body()), (500, REISSUED_CONTENT));
+#[tokio::test]
+async fn a_reissue_ok_without_content_is_a_failure_and_falls_back() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthToken>(reissuable());
+    mock.on::<IdtokenReissue>(IdtokenReissueResponse { action: Some("OK".into()), ..Default::default() });
+    let r = endpoint(&mock).handle(refresh_request()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (200, TOKEN_CONTENT));
+}
 
-    mock.on_request::<IdtokenReissue>(|_| MockReply::raw(502, "text/html", "<html/>"));
-    let e = strict.handle(refresh_request()).await.unwrap_err();
-    assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
+#[tokio::test]
+async fn the_claims_provider_sees_the_grant_and_sets_every_reissue_option() {
+    let mock = MockAuthlete::start().await.unwrap();
+    let mut token = reissuable();
+    token.extra.insert("clientId".into(), json!(1234));
+    token.extra.insert("scopes".into(), json!(["openid", "profile"]));
+    token.extra.insert("requestedIdTokenClaims".into(), json!(["name", "email"]));
+    // Into the typed fields where this revision has them.
+    let token: authlete::models::TokenResponse = serde_json::from_value(serde_json::to_value(&token).unwrap()).unwrap();
+    mock.on::<AuthToken>(token);
+    mock.on::<IdtokenReissue>(reissue_response("OK"));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let record = seen.clone();
+    let endpoint = TokenEndpoint::new(mock.client()).claims_provider(move |grant| {
+        *record.lock().unwrap() = Some((
+            grant.subject().map(str::to_string),
+            grant.client_id(),
+            grant.scopes(),
+            grant.requested_id_token_claims(),
+        ));
+        async move {
+            let mut claims = serde_json::Map::new();
+            claims.insert("email".into(), "alice@example.com".into());
+            let mut header = serde_json::Map::new();
+            header.insert("kid".into(), "k1".into());
+            Reissue::With(ReissueClaims {
+                claims,
+                sub: Some("pairwise-123".into()),
+                idt_header_params: Some(header),
+                id_token_aud_type: Some(IdTokenAudType::String),
+            })
+        }
+    });
+    let r = endpoint.handle(refresh_request()).await.unwrap();
+    assert_eq!(r.body(), REISSUED_CONTENT);
+    assert_eq!(
+        seen.lock().unwrap().clone().unwrap(),
+        (
+            Some("alice".to_string()),
+            Some("1234".to_string()),
+            vec!["openid".to_string(), "profile".to_string()],
+            vec!["name".to_string(), "email".to_string()]
+        )
+    );
+    assert_eq!(
+        mock.calls_to::<IdtokenReissue>()[0].body,
+        json!({"accessToken": "eyJ.jwt", "refreshToken": "rt", "claims": r#"{"email":"alice@example.com"}"#,
+               "sub": "pairwise-123", "idtHeaderParams": r#"{"kid":"k1"}"#, "idTokenAudType": "string"})
+    );
+}
+
+#[tokio::test]
+async fn the_claims_provider_can_skip_the_reissue_or_deny_the_grant() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthToken>(reissuable());
+    mock.on::<IdtokenReissue>(reissue_response("OK"));
+    mock.on_request::<AuthTokenDeleteByAccessTokenIdentifier>(|_| MockReply::raw(204, "application/json", ""));
+    let skip = TokenEndpoint::new(mock.client()).claims_provider(|_| async { Reissue::Skip });
+    let r = skip.handle(refresh_request()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (200, TOKEN_CONTENT), "the tokens, no new ID token");
+    assert!(mock.calls_to::<IdtokenReissue>().is_empty());
+
+    let deny = TokenEndpoint::new(mock.client()).claims_provider(|_| async { Reissue::Deny });
+    let r = deny.handle(refresh_request()).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (400, authlete::INVALID_GRANT_BODY));
+    assert_eq!(r.headers()["dpop-nonce"], "nonce-1");
+    let deleted = mock.calls_to::<AuthTokenDeleteByAccessTokenIdentifier>();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(deleted[0].path, "/api/mock-service/auth/token/delete/opaque", "the new access token is deleted");
+    assert!(mock.calls_to::<IdtokenReissue>().is_empty());
+}
+
+#[tokio::test]
+async fn attestation_headers_reach_auth_token() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthToken>(token_response("OK"));
+    let mut headers = http::HeaderMap::new();
+    headers.insert("oauth-client-attestation", "eyJ.attestation".parse().unwrap());
+    headers.insert("OAuth-Client-Attestation-PoP", "eyJ.pop".parse().unwrap());
+    let input = TokenRequestInput::from_http(&headers, "grant_type=client_credentials", None);
+    TokenEndpoint::new(mock.client()).handle(input).await.unwrap();
+    let body = &mock.calls_to::<AuthToken>()[0].body;
+    assert_eq!(body["oauthClientAttestation"], "eyJ.attestation");
+    assert_eq!(body["oauthClientAttestationPop"], "eyJ.pop");
 }
 
 #[tokio::test]
@@ -274,12 +379,19 @@ async fn password_grant_goes_through_the_authenticator() {
         ..Default::default()
     });
     let endpoint = TokenEndpoint::new(mock.client()).password_authenticator(|c| async move {
-        (c.username == "alice" && c.password == "wonderland").then(|| "subject-alice".to_string())
+        (c.username.as_deref() == Some("alice") && c.password.as_deref() == Some("wonderland")).then(|| Authenticated {
+            subject: "subject-alice".into(),
+            properties: vec![TokenProperty { key: "plan".into(), value: "gold".into(), hidden: true }],
+        })
     });
     let input = TokenRequestInput::new("grant_type=password&username=alice&password=wonderland");
     let r = endpoint.handle(input.clone()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (200, "{\"issued\":true}"));
-    assert_eq!(mock.calls_to::<AuthTokenIssue>()[0].body, json!({"ticket": "ticket-1", "subject": "subject-alice"}));
+    assert_eq!(
+        mock.calls_to::<AuthTokenIssue>()[0].body,
+        json!({"ticket": "ticket-1", "subject": "subject-alice",
+               "properties": [{"key": "plan", "value": "gold", "hidden": true}]})
+    );
 
     mock.on::<AuthToken>(TokenResponse {
         action: Some("PASSWORD".into()),
@@ -373,4 +485,70 @@ fn every_dpop_header_is_passed_on() {
     let input = TokenRequestInput::from_http(&headers, "grant_type=x", None);
     assert_eq!(input.dpop.as_deref(), Some("proof-1, proof-2"), "Authlete sees (and rejects) both");
     assert_eq!(TokenRequestInput::from_http(&http::HeaderMap::new(), "", None).dpop, None);
+}
+
+#[tokio::test]
+async fn a_password_grant_without_username_or_password_passes_none() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<AuthToken>(TokenResponse {
+        action: Some("PASSWORD".into()),
+        ticket: Some("t".into()),
+        ..Default::default()
+    });
+    mock.on::<AuthTokenFail>(TokenFailResponse {
+        action: Some("BAD_REQUEST".into()),
+        response_content: Some("{}".into()),
+        ..Default::default()
+    });
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let record = seen.clone();
+    let endpoint = TokenEndpoint::new(mock.client()).password_authenticator(move |c| {
+        *record.lock().unwrap() = Some((c.username.clone(), c.password.clone()));
+        async { None::<String> }
+    });
+    endpoint.handle(TokenRequestInput::new("grant_type=password")).await.unwrap();
+    assert_eq!(seen.lock().unwrap().clone(), Some((None, None)));
+}
+
+#[test]
+fn basic_scheme_is_case_insensitive_with_any_whitespace_and_optional_padding() {
+    use base64::Engine;
+    let unpadded = base64::engine::general_purpose::STANDARD_NO_PAD.encode("client:s");
+    assert!(!unpadded.ends_with('='));
+    let padded = base64::engine::general_purpose::STANDARD.encode("client:s");
+    for header in [format!("bAsIc {unpadded}"), format!("Basic \t  {unpadded}"), format!("BASIC {padded}")] {
+        let input = TokenRequestInput::new("").authorization(Some(&header));
+        assert!(input.uses_basic(), "{header}");
+        assert_eq!(input.basic_credentials(), Some(("client".into(), "s".into())), "{header}");
+    }
+}
+
+#[test]
+fn client_certificates_come_from_proxy_headers_only_when_asked() {
+    use base64::Engine;
+    let der = vec![0x30u8; 100];
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let mut headers = http::HeaderMap::new();
+    headers.insert("client-cert", format!(":{b64}:").parse().unwrap());
+    headers.insert("client-cert-chain", format!(":{b64}:, :{b64}:").parse().unwrap());
+    let plain = TokenRequestInput::from_http(&headers, "", None);
+    assert_eq!(plain.client_certificate, None, "never without the opt-in");
+
+    let input = plain.clone().client_certificate_from_proxy(&headers, ProxyCertHeaders::Rfc9440);
+    let pem = input.client_certificate.unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n") && pem.ends_with("-----END CERTIFICATE-----\n"), "{pem}");
+    assert!(pem.lines().all(|l| l.len() <= 64), "{pem}");
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(body).unwrap(), der);
+    assert_eq!(input.client_certificate_path.len(), 2);
+
+    // nginx's $ssl_client_escaped_cert: URL-encoded PEM.
+    let escaped = url::form_urlencoded::byte_serialize(pem.as_bytes()).collect::<String>().replace('+', "%20");
+    headers.insert("x-ssl-cert", escaped.parse().unwrap());
+    let from_pem = plain.clone().client_certificate_from_proxy(&headers, ProxyCertHeaders::Pem("x-ssl-cert"));
+    assert_eq!(from_pem.client_certificate.as_deref(), Some(pem.as_str()));
+    // A PEM whose line breaks a proxy folded into spaces.
+    headers.insert("x-ssl-cert", pem.replace('\n', " ").trim().parse().unwrap());
+    let folded = plain.client_certificate_from_proxy(&headers, ProxyCertHeaders::Pem("x-ssl-cert"));
+    assert_eq!(folded.client_certificate.as_deref(), Some(pem.as_str()));
 }
