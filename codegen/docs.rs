@@ -441,7 +441,18 @@ pub fn document(file: &mut syn::File, spec: &Value, enums: &[StringEnum]) -> usi
                             .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
                         let prop = props.get(&wire);
                         let jt = prop.map_or_else(|| format!("`{}`", type_text(&f.ty)), |p| json_type(spec, p));
-                        let is_required = option_inner(&f.ty).is_none() || required.contains(&wire);
+                        // The schema says; without one, a field that is neither an
+                        // `Option` nor defaulted must be present.
+                        let is_required = match schema {
+                            Some(_) => required.contains(&wire),
+                            None => {
+                                option_inner(&f.ty).is_none()
+                                    && !f.attrs.iter().any(|a| {
+                                        a.path().is_ident("serde")
+                                            && a.to_token_stream().to_string().contains("default")
+                                    })
+                            }
+                        };
                         let mut line =
                             format!("`{wire}`: {jt}, {}.", if is_required { "required" } else { "optional" });
                         if let Some(d) = prop.map(|p| resolve(spec, p)).and_then(|p| p.get("default")) {

@@ -7,6 +7,7 @@
 //! | [`optional_flattened_maps`] | typify's struct builders demand a value for the flattened map that keeps unknown fields (`extra`); an empty map is the right default |
 //! | [`open_string_enums`] | typify's enums are closed: one value Authlete adds tomorrow would fail the whole response, and a user's exhaustive `match` would stop compiling. Each becomes `#[non_exhaustive]` with an `Unknown(UnknownValue)` variant that keeps the raw value and writes it back; `UnknownValue` has no public constructor, so equality follows the wire value |
 //! | [`default_when_nothing_is_required`] | a type whose fields are all optional should have `Default` (`IdtokenReissueResponse::default()`); typify stops deriving it once the type keeps unknown fields |
+//! | [`lenient_decoding`] | one field whose value does not fit its type (a number in a string, a string where the spec says an object) fails the whole answer | every object type that keeps unknown fields decodes field by field through `crate::lenient`: numbers and booleans in strings are read, anything else that does not fit leaves the field unset and is kept raw in `extra` |
 //! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
 use std::collections::BTreeSet;
@@ -18,7 +19,9 @@ pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     optional_flattened_maps(file);
     default_when_nothing_is_required(file);
     plain_setters(file);
-    open_string_enums(file, json_schema)
+    let enums = open_string_enums(file, json_schema);
+    lenient_decoding(file, &enums);
+    enums
 }
 
 fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
@@ -302,6 +305,240 @@ pub fn plain_setters(file: &mut syn::File) {
             imp.items.extend(added);
         }
     }
+}
+
+/// `(rename, default)` of a field's `#[serde(..)]`: the wire name, and
+/// `Some(None)` for `default`, `Some(Some(path))` for `default = "path"`.
+fn serde_field_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Option<Option<syn::ExprPath>>) {
+    let (mut rename, mut default) = (None, None);
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = a.parse_nested_meta(|m| {
+            if m.path.is_ident("rename") {
+                let lit: syn::LitStr = m.value()?.parse()?;
+                rename = Some(lit.value());
+            } else if m.path.is_ident("default") {
+                if m.input.peek(syn::Token![=]) {
+                    let lit: syn::LitStr = m.value()?.parse()?;
+                    default = Some(lit.parse::<syn::ExprPath>().ok());
+                } else {
+                    default = Some(None);
+                }
+            } else if m.input.peek(syn::Token![=]) {
+                let _: syn::Expr = m.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    (rename, default)
+}
+
+/// The last path segment's name and its type arguments.
+fn last_segment(ty: &syn::Type) -> Option<(String, Vec<syn::Type>)> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let args = match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
+    };
+    Some((last.ident.to_string(), args))
+}
+
+/// Whether `crate::lenient::Lenient` is implemented for `ty` (primitives,
+/// `Value`, vectors, string-keyed maps and boxes of such, and the
+/// generated types in `lenient_types`).
+fn has_lenient(ty: &syn::Type, lenient_types: &BTreeSet<String>) -> bool {
+    let Some((name, args)) = last_segment(ty) else { return false };
+    match name.as_str() {
+        "String" | "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" | "Value" => {
+            args.is_empty()
+        }
+        "Vec" | "Box" => args.len() == 1 && has_lenient(&args[0], lenient_types),
+        "Map" => args.len() == 2 && last_segment(&args[1]).is_some_and(|(n, _)| n == "Value"),
+        "BTreeMap" | "HashMap" => {
+            args.len() == 2
+                && last_segment(&args[0]).is_some_and(|(n, _)| n == "String")
+                && has_lenient(&args[1], lenient_types)
+        }
+        other => args.is_empty() && lenient_types.contains(other),
+    }
+}
+
+/// Every object type that keeps unknown fields (a flattened `extra` map)
+/// gets a `Deserialize` that reads each field through
+/// `crate::lenient::Field`: a value that does not fit leaves an optional
+/// field unset (or at its default) and is kept in `extra` under its wire
+/// name; a required field that is missing or does not fit is still an
+/// error. Every generated type gets `crate::lenient::Lenient` (objects read
+/// maps directly, open enums read strings directly, the rest go through
+/// `serde_json::Value`). Serialising is unchanged.
+pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
+    let Some(types) = types_module(file) else { return };
+    let open_enums: BTreeSet<String> = enums.iter().map(|e| e.ident.to_string()).collect();
+    let is_extra =
+        |f: &syn::Field| f.ident.as_ref().is_some_and(|i| i == "extra") && has_serde_flag(&f.attrs, "flatten");
+    let mut objects: BTreeSet<String> = BTreeSet::new();
+    let mut lenient_types: BTreeSet<String> = BTreeSet::new();
+    for item in types.iter() {
+        match item {
+            syn::Item::Struct(s) => {
+                let d = derives(&s.attrs);
+                let serde_both =
+                    d.iter().any(|p| p.ends_with("Deserialize")) && d.iter().any(|p| p.ends_with("Serialize"));
+                if !serde_both {
+                    continue;
+                }
+                lenient_types.insert(s.ident.to_string());
+                if s.fields.iter().any(is_extra) && matches!(s.fields, syn::Fields::Named(_)) {
+                    objects.insert(s.ident.to_string());
+                }
+            }
+            syn::Item::Enum(e) => {
+                let d = derives(&e.attrs);
+                let serde_both =
+                    d.iter().any(|p| p.ends_with("Deserialize")) && d.iter().any(|p| p.ends_with("Serialize"));
+                if serde_both || open_enums.contains(&e.ident.to_string()) {
+                    lenient_types.insert(e.ident.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut added: Vec<syn::Item> = Vec::new();
+    for item in types.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        if !objects.contains(&name) {
+            continue;
+        }
+        let ident = s.ident.clone();
+        let mut wire_fields = Vec::new();
+        let mut lets = Vec::new();
+        let mut inits = Vec::new();
+        for f in s.fields.iter() {
+            let Some(fi) = f.ident.clone() else { continue };
+            if is_extra(f) {
+                continue;
+            }
+            let (rename, default) = serde_field_attrs(&f.attrs);
+            let wire = rename.unwrap_or_else(|| fi.to_string().trim_start_matches("r#").to_string());
+            let (inner, optional) = match option_inner(&f.ty) {
+                Some(t) => (t.clone(), true),
+                None => (f.ty.clone(), false),
+            };
+            let direct = has_lenient(&inner, &lenient_types);
+            let read_ty: syn::Type =
+                if direct { inner.clone() } else { syn::parse_quote!(crate::lenient::ViaValue<#inner>) };
+            let unwrap = if direct { quote::quote!() } else { quote::quote!(.map(|v| v.0)) };
+            wire_fields.push(quote::quote! {
+                #[serde(default, rename = #wire)]
+                #fi: ::std::option::Option<crate::lenient::Field<#read_ty>>,
+            });
+            let value = match (optional, default) {
+                (true, _) => quote::quote! {
+                    crate::lenient::optional(wire.#fi, #name, #wire, &mut extra) #unwrap
+                },
+                (false, Some(default)) => {
+                    let default = match default {
+                        Some(path) => quote::quote!(#path),
+                        None => quote::quote!(::std::default::Default::default),
+                    };
+                    // The default is only left out of the output when the
+                    // field skips it; otherwise a raw value kept in `extra`
+                    // would be sent twice, so it stays an error.
+                    let skips_default = f.attrs.iter().any(|a| {
+                        a.path().is_ident("serde")
+                            && quote::ToTokens::to_token_stream(a).to_string().contains("skip_serializing_if")
+                    });
+                    if skips_default {
+                        quote::quote! {
+                            crate::lenient::optional(wire.#fi, #name, #wire, &mut extra) #unwrap .unwrap_or_else(#default)
+                        }
+                    } else {
+                        let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
+                        quote::quote! {
+                            match wire.#fi {
+                                None => #default(),
+                                some => crate::lenient::required::<_, D::Error>(some, #name, #wire)? #unwrap_required,
+                            }
+                        }
+                    }
+                }
+                (false, None) => {
+                    let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
+                    quote::quote! {
+                        crate::lenient::required::<_, D::Error>(wire.#fi, #name, #wire)? #unwrap_required
+                    }
+                }
+            };
+            lets.push(quote::quote! { let #fi = #value; });
+            inits.push(fi);
+        }
+        // The struct keeps `Serialize` (and the rest); decoding is ours.
+        for a in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+            let kept: Vec<syn::Path> = a
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .map(|ps| {
+                    ps.into_iter()
+                        .filter(|p| {
+                            !quote::ToTokens::to_token_stream(p).to_string().replace(' ', "").ends_with("Deserialize")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            *a = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+        added.push(syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #[derive(::serde::Deserialize)]
+                    struct Wire {
+                        #(#wire_fields)*
+                        #[serde(flatten)]
+                        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    }
+                    let wire = <Wire as ::serde::Deserialize>::deserialize(deserializer)?;
+                    #[allow(unused_mut)]
+                    let mut extra = wire.extra;
+                    #(#lets)*
+                    Ok(Self { #(#inits,)* extra })
+                }
+            }
+        });
+    }
+    for name in &lenient_types {
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        added.push(if objects.contains(name) {
+            syn::parse_quote! {
+                impl crate::lenient::Lenient for #ident {
+                    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+                        map: A,
+                    ) -> ::std::result::Result<crate::lenient::Field<Self>, A::Error> {
+                        crate::lenient::object_from_map(map)
+                    }
+                }
+            }
+        } else if open_enums.contains(name) {
+            syn::parse_quote! {
+                impl crate::lenient::Lenient for #ident {
+                    fn from_str(value: &str) -> ::std::option::Option<Self> {
+                        Some(Self::from(value))
+                    }
+                }
+            }
+        } else {
+            syn::parse_quote! {
+                impl crate::lenient::Lenient for #ident {}
+            }
+        });
+    }
+    types.extend(added);
 }
 
 trait MetaString {

@@ -18,6 +18,35 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Reading Authlete's answers: what is tolerated
+//!
+//! An answer never fails whole because one field drifted from the spec:
+//! - a value the spec does not list for an enum decodes to the enum's
+//!   unknown variant and is sent back unchanged ([`UnknownValue`]);
+//! - a field the spec does not list is kept in the type's `extra` map;
+//! - a number or boolean sent as a string (`"42"`, `"true"`) is read as one;
+//! - any other value that does not fit its field (a string where the spec
+//!   says an object, an object where it says a number, a list with one such
+//!   entry) leaves the typed field unset (`None`, or its empty default) and is
+//!   kept in `extra` under the field's wire name, so a read-modify-write
+//!   sends it back as it came. A `tracing` warning (target `authlete`) names
+//!   the type and the field, never the value, which may be a secret: that is
+//!   how to notice.
+//!
+//! What is still [`Error::Decode`]: a body that is not JSON, a top level
+//! that is not the expected shape (a list where an object belongs), or a
+//! field the spec marks required that is missing or does not fit. Requests
+//! are not affected: the crate sends exactly the types you build.
+//!
+//! ```
+//! use authlete::models::Service;
+//! let sent = serde_json::json!({"serviceName": "s", "supportedScopes": ["openid"]});
+//! let service: Service = serde_json::from_value(sent.clone()).unwrap();
+//! assert_eq!(service.service_name.as_deref(), Some("s"));
+//! assert_eq!(service.extra["supportedScopes"], serde_json::json!(["openid"])); // kept raw
+//! assert_eq!(serde_json::to_value(&service).unwrap(), sent); // sent back unchanged
+//! ```
+//!
 //! Where things are:
 //! - [`Authlete`] / [`AuthleteBuilder`]: the client (region or base URL,
 //!   service id, token, [`Timeouts`], [`RetryConfig`]);
@@ -35,6 +64,7 @@ mod client;
 mod config;
 mod error;
 pub mod generated;
+mod lenient;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;

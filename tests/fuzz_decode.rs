@@ -86,7 +86,11 @@ fn decoders_accept_what_they_should() {
     let reissue = authlete::operation_table().iter().find(|o| o.name == "idtoken_reissue").unwrap();
     assert!((reissue.decode_success)(br#"{"action":"OK","idToken":"eyJ"}"#).is_ok());
     assert!((reissue.decode_success)(br#"{"action":"NEW_ACTION","unknown":1}"#).is_ok());
-    assert!((reissue.decode_success)(br#"{"action":1}"#).is_err());
+    // A field of the wrong type is tolerated (kept raw); a top level that is
+    // not an object is not.
+    assert!((reissue.decode_success)(br#"{"action":1}"#).is_ok());
+    assert!((reissue.decode_success)(br#"[{"action":"OK"}]"#).is_err());
+    assert!((reissue.decode_success)(br#""OK""#).is_err());
     assert!((reissue.decode_error)(br#"{"resultCode":"A","resultMessage":"m"}"#).is_ok());
     assert!((reissue.decode_success)(b"<html>").is_err());
 }

@@ -40,7 +40,8 @@ async fn end_user_secrets_in_paths_and_bodies_stay_out_of_errors() {
     assert!(!shown.contains("END-USER-TOKEN-42"), "{shown}");
 
     // A success body that does not decode is not quoted in the error.
-    let body = r#"{"responseContent":"{\"access_token\":\"END-USER-AT\"}","action":7}"#;
+    // (Truncated: a field of the wrong type alone would be tolerated.)
+    let body = r#"{"responseContent":"{\"access_token\":\"END-USER-AT\"}","action":"OK","#;
     let server = Server::always(Reply::text(200, "application/json", body)).await;
     let c = Authlete::builder().base_url(&server.base_url).service_id("1").build().unwrap();
     let e = c.auth_token().body_map(|b| b.parameters("grant_type=x")).send().await.unwrap_err();

@@ -1,0 +1,442 @@
+//! Decoding that survives upstream's type slips (used by generated code).
+//!
+//! Every generated object type that keeps unknown fields decodes each of its
+//! fields through [`Field`]: a value of the expected JSON kind decodes as
+//! usual; a string holding a number or a boolean is read as one (`"42"` for
+//! an integer field, `"true"` for a boolean); anything else is not an error:
+//! the typed field is left unset, the raw JSON is kept in the type's `extra`
+//! map under the field's wire name (so a read-modify-write sends it back as
+//! it came), and a `tracing` warning names the type and the field, never the
+//! value. Arrays are checked element by element, maps entry by entry.
+//!
+//! Only a body that is not JSON, whose top level is not the expected shape,
+//! or that lacks a field the spec marks required, is
+//! [`Error::Decode`](crate::Error::Decode). Requests are not affected: this
+//! is about reading.
+
+use std::collections::{BTreeMap, HashMap};
+use std::marker::PhantomData;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// A field as read: a value of its type, or the raw JSON that did not fit.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<T> {
+    /// The value fit the type.
+    Ok(T),
+    /// It did not; kept as received.
+    Raw(Value),
+}
+
+/// How a type reads each kind of JSON value. The defaults go through
+/// `serde_json::Value` (rare types only); the common types read directly.
+#[doc(hidden)]
+pub trait Lenient: DeserializeOwned + Serialize {
+    /// From a JSON boolean.
+    fn from_bool(v: bool) -> Option<Self> {
+        serde_json::from_value(Value::Bool(v)).ok()
+    }
+    /// From a JSON integer that fits `i64`.
+    fn from_i64(v: i64) -> Option<Self> {
+        serde_json::from_value(Value::from(v)).ok()
+    }
+    /// From a JSON integer beyond `i64`.
+    fn from_u64(v: u64) -> Option<Self> {
+        serde_json::from_value(Value::from(v)).ok()
+    }
+    /// From a JSON number with a fraction or exponent.
+    fn from_f64(v: f64) -> Option<Self> {
+        serde_json::from_value(Value::from(v)).ok()
+    }
+    /// From a JSON string.
+    fn from_str(v: &str) -> Option<Self> {
+        serde_json::from_value(Value::from(v)).ok()
+    }
+    /// From JSON `null` (an `Option` field never gets here: serde reads
+    /// `null` as `None`).
+    fn from_null() -> Option<Self> {
+        serde_json::from_value(Value::Null).ok()
+    }
+    /// From a JSON array.
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Field<Self>, A::Error> {
+        let raw = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(fit(raw))
+    }
+    /// From a JSON object.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Field<Self>, A::Error> {
+        let raw = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(fit(raw))
+    }
+}
+
+/// `raw` as a `T`, or kept raw.
+fn fit<T: DeserializeOwned>(raw: Value) -> Field<T> {
+    match T::deserialize(&raw) {
+        Ok(v) => Field::Ok(v),
+        Err(_) => Field::Raw(raw),
+    }
+}
+
+fn or_raw<T>(v: Option<T>, raw: impl FnOnce() -> Value) -> Field<T> {
+    match v {
+        Some(v) => Field::Ok(v),
+        None => Field::Raw(raw()),
+    }
+}
+
+struct FieldVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for FieldVisitor<T> {
+    type Value = Field<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Field<T>, E> {
+        Ok(or_raw(T::from_bool(v), || Value::Bool(v)))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Field<T>, E> {
+        Ok(or_raw(T::from_i64(v), || Value::from(v)))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Field<T>, E> {
+        Ok(or_raw(T::from_u64(v), || Value::from(v)))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Field<T>, E> {
+        Ok(or_raw(T::from_f64(v), || Value::from(v)))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Field<T>, E> {
+        Ok(or_raw(T::from_str(v), || Value::from(v)))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Field<T>, E> {
+        Ok(or_raw(T::from_null(), || Value::Null))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Field<T>, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Field<T>, D::Error> {
+        Field::<T>::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Field<T>, A::Error> {
+        T::from_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Field<T>, A::Error> {
+        T::from_map(map)
+    }
+}
+
+impl<'de, T: Lenient> Deserialize<'de> for Field<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FieldVisitor(PhantomData))
+    }
+}
+
+impl Lenient for String {
+    fn from_str(v: &str) -> Option<Self> {
+        Some(v.to_string())
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_i64(_: i64) -> Option<Self> {
+        None
+    }
+    fn from_u64(_: u64) -> Option<Self> {
+        None
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+    fn from_null() -> Option<Self> {
+        None
+    }
+}
+
+impl Lenient for bool {
+    fn from_bool(v: bool) -> Option<Self> {
+        Some(v)
+    }
+    fn from_str(v: &str) -> Option<Self> {
+        match v {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+    fn from_i64(_: i64) -> Option<Self> {
+        None
+    }
+    fn from_u64(_: u64) -> Option<Self> {
+        None
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+    fn from_null() -> Option<Self> {
+        None
+    }
+}
+
+macro_rules! integer {
+    ($($t:ty),*) => {$(
+        impl Lenient for $t {
+            fn from_i64(v: i64) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+            fn from_u64(v: u64) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+            fn from_f64(v: f64) -> Option<Self> {
+                // 3.0 is an integer; 3.5 is not.
+                (v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64).then(|| v as $t)
+            }
+            fn from_str(v: &str) -> Option<Self> {
+                v.trim().parse().ok()
+            }
+            fn from_bool(_: bool) -> Option<Self> {
+                None
+            }
+            fn from_null() -> Option<Self> {
+                None
+            }
+        }
+    )*};
+}
+integer!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! float {
+    ($($t:ty),*) => {$(
+        impl Lenient for $t {
+            fn from_i64(v: i64) -> Option<Self> {
+                Some(v as $t)
+            }
+            fn from_u64(v: u64) -> Option<Self> {
+                Some(v as $t)
+            }
+            fn from_f64(v: f64) -> Option<Self> {
+                Some(v as $t)
+            }
+            fn from_str(v: &str) -> Option<Self> {
+                v.trim().parse::<$t>().ok().filter(|f| f.is_finite())
+            }
+            fn from_bool(_: bool) -> Option<Self> {
+                None
+            }
+            fn from_null() -> Option<Self> {
+                None
+            }
+        }
+    )*};
+}
+float!(f32, f64);
+
+impl Lenient for Value {
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Field<Self>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Field::Ok)
+    }
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Field<Self>, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(Field::Ok)
+    }
+}
+
+impl Lenient for serde_json::Map<String, Value> {
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Field<Self>, A::Error> {
+        Self::deserialize(MapAccessDeserializer::new(map)).map(Field::Ok)
+    }
+}
+
+/// Raw JSON of a collection in which some entries did not fit: the ones
+/// that did are written back as they decoded.
+fn to_raw<T: Serialize>(field: Field<T>) -> Value {
+    match field {
+        Field::Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
+        Field::Raw(raw) => raw,
+    }
+}
+
+impl<E: Lenient> Lenient for Vec<E> {
+    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Field<Self>, A::Error> {
+        let mut items: Vec<Field<E>> = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element::<Field<E>>()? {
+            items.push(item);
+        }
+        if items.iter().all(|i| matches!(i, Field::Ok(_))) {
+            return Ok(Field::Ok(
+                items
+                    .into_iter()
+                    .filter_map(|i| match i {
+                        Field::Ok(v) => Some(v),
+                        Field::Raw(_) => None,
+                    })
+                    .collect(),
+            ));
+        }
+        Ok(Field::Raw(Value::Array(items.into_iter().map(to_raw).collect())))
+    }
+}
+
+macro_rules! string_map {
+    ($($map:ident),*) => {$(
+        impl<V: Lenient> Lenient for $map<String, V> {
+            fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Field<Self>, A::Error> {
+                let mut entries: Vec<(String, Field<V>)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Field<V>>()? {
+                    entries.push((k, v));
+                }
+                if entries.iter().all(|(_, v)| matches!(v, Field::Ok(_))) {
+                    return Ok(Field::Ok(
+                        entries
+                            .into_iter()
+                            .filter_map(|(k, v)| match v {
+                                Field::Ok(v) => Some((k, v)),
+                                Field::Raw(_) => None,
+                            })
+                            .collect(),
+                    ));
+                }
+                Ok(Field::Raw(Value::Object(entries.into_iter().map(|(k, v)| (k, to_raw(v))).collect())))
+            }
+        }
+    )*};
+}
+string_map!(BTreeMap, HashMap);
+
+impl<T: Lenient> Lenient for Box<T> {
+    fn from_bool(v: bool) -> Option<Self> {
+        T::from_bool(v).map(Box::new)
+    }
+    fn from_i64(v: i64) -> Option<Self> {
+        T::from_i64(v).map(Box::new)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        T::from_u64(v).map(Box::new)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        T::from_f64(v).map(Box::new)
+    }
+    fn from_str(v: &str) -> Option<Self> {
+        T::from_str(v).map(Box::new)
+    }
+    fn from_null() -> Option<Self> {
+        T::from_null().map(Box::new)
+    }
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Field<Self>, A::Error> {
+        Ok(boxed(T::from_seq(seq)?))
+    }
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Field<Self>, A::Error> {
+        Ok(boxed(T::from_map(map)?))
+    }
+}
+
+fn boxed<T>(f: Field<T>) -> Field<Box<T>> {
+    match f {
+        Field::Ok(v) => Field::Ok(Box::new(v)),
+        Field::Raw(r) => Field::Raw(r),
+    }
+}
+
+/// Any other type, read through `serde_json::Value` (generated code wraps a
+/// field in it when its type has no `Lenient` impl; the vendored spec has
+/// none such today).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ViaValue<T>(pub T);
+
+impl<T: DeserializeOwned + Serialize> Lenient for ViaValue<T> {}
+
+/// The typed value of an optional field; a value that did not fit goes to
+/// `extra` under its wire name.
+#[doc(hidden)]
+pub fn optional<T>(
+    field: Option<Field<T>>,
+    type_name: &'static str,
+    wire_name: &str,
+    extra: &mut serde_json::Map<String, Value>,
+) -> Option<T> {
+    match field? {
+        Field::Ok(v) => Some(v),
+        Field::Raw(raw) => {
+            unfit(type_name, wire_name);
+            extra.insert(wire_name.to_string(), raw);
+            None
+        }
+    }
+}
+
+/// The typed value of a required field, or why there is none.
+#[doc(hidden)]
+pub fn required<T, E: serde::de::Error>(
+    field: Option<Field<T>>,
+    type_name: &'static str,
+    wire_name: &'static str,
+) -> Result<T, E> {
+    match field {
+        Some(Field::Ok(v)) => Ok(v),
+        Some(Field::Raw(_)) => {
+            Err(E::custom(format_args!("{type_name}.{wire_name}: a required field does not fit its type")))
+        }
+        None => Err(E::missing_field(wire_name)),
+    }
+}
+
+fn unfit(type_name: &'static str, wire_name: &str) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        target: "authlete",
+        r#type = type_name,
+        field = wire_name,
+        "a field of Authlete's answer does not fit its type: left unset, kept raw in `extra`"
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (type_name, wire_name);
+}
+
+/// `T::deserialize` on a map, for generated object types (whose own
+/// decoding is lenient field by field).
+#[doc(hidden)]
+pub fn object_from_map<'de, T: DeserializeOwned, A: MapAccess<'de>>(map: A) -> Result<Field<T>, A::Error> {
+    T::deserialize(MapAccessDeserializer::new(map)).map(Field::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read<T: Lenient>(v: Value) -> Field<T> {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn numbers_and_booleans_in_strings_are_read() {
+        assert_eq!(read::<i64>(json!("42")), Field::Ok(42));
+        assert_eq!(read::<i32>(json!(" -7 ")), Field::Ok(-7));
+        assert_eq!(read::<f64>(json!("2.5")), Field::Ok(2.5));
+        assert_eq!(read::<bool>(json!("true")), Field::Ok(true));
+        assert_eq!(read::<i64>(json!(3.0)), Field::Ok(3));
+    }
+
+    #[test]
+    fn what_does_not_fit_is_kept_raw() {
+        assert_eq!(read::<i64>(json!("forty-two")), Field::Raw(json!("forty-two")));
+        assert_eq!(read::<i64>(json!(3.5)), Field::Raw(json!(3.5)));
+        assert_eq!(read::<u8>(json!(300)), Field::Raw(json!(300)));
+        assert_eq!(read::<String>(json!({"a": 1})), Field::Raw(json!({"a": 1})));
+        assert_eq!(read::<bool>(json!("yes")), Field::Raw(json!("yes")));
+        assert_eq!(read::<f64>(json!("NaN")), Field::Raw(json!("NaN")));
+    }
+
+    #[test]
+    fn collections_are_checked_entry_by_entry() {
+        assert_eq!(read::<Vec<i64>>(json!([1, "2"])), Field::Ok(vec![1, 2]));
+        assert_eq!(read::<Vec<i64>>(json!([1, "x", 3])), Field::Raw(json!([1, "x", 3])));
+        assert_eq!(read::<Vec<String>>(json!("one")), Field::Raw(json!("one")));
+        let m: Field<BTreeMap<String, bool>> = read(json!({"a": "true", "b": false}));
+        assert_eq!(m, Field::Ok(BTreeMap::from([("a".into(), true), ("b".into(), false)])));
+        assert_eq!(read::<BTreeMap<String, bool>>(json!({"a": 1})), Field::Raw(json!({"a": 1})));
+    }
+}
