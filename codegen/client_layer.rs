@@ -131,6 +131,7 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
         });
     }
     out.extend(by_operation(&ops, file));
+    out.extend(answers(&ops, file, spec, &index));
     let count = table.len();
     out.extend(quote! {
         /// Every operation of the spec this crate was built from.
@@ -162,6 +163,104 @@ fn field_type(file: &syn::File, name: &syn::Type, field: &str) -> Option<syn::Ty
         }),
         _ => None,
     })
+}
+
+/// The request body schema of an operation, resolved.
+fn request_schema<'a>(spec: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    let schema = op.pointer("/requestBody/content")?.as_object()?.values().next()?.get("schema")?;
+    let mut s = schema;
+    for _ in 0..8 {
+        match s.get("$ref").and_then(Value::as_str).and_then(|r| spec.pointer(r.trim_start_matches('#'))) {
+            Some(t) => s = t,
+            None => break,
+        }
+    }
+    Some(s)
+}
+
+/// `impl crate::answer::AuthleteAnswer` for every success type with an
+/// `action` and a `responseContent`: Authlete's answers that the
+/// authorization server turns into its own HTTP response. Found by those
+/// two fields, not by a list. What `responseContent` means comes from the
+/// operations that return the type:
+/// - a request that must carry the access token being checked (a required
+///   `token` or `accessToken`) makes it a protected-resource answer: on
+///   errors `responseContent` is a `WWW-Authenticate` challenge;
+/// - a request that negotiates the format (`httpAcceptHeader`) makes a
+///   `JWT` answer a token introspection JWT (RFC 9701); otherwise a JWT is
+///   `application/jwt`.
+fn answers(
+    ops: &[Op],
+    file: &syn::File,
+    spec: &Value,
+    index: &[(String, String, String, Vec<u16>, String)],
+) -> TokenStream {
+    let mut by_type: std::collections::BTreeMap<String, (syn::Type, syn::Ident, bool, bool, bool)> = Default::default();
+    for op in ops {
+        let (Some(action), Some(_)) =
+            (field_type(file, &op.success, "action"), field_type(file, &op.success, "response_content"))
+        else {
+            continue;
+        };
+        // `super::super::types::X` → `X`
+        let syn::Type::Path(action) = action else { continue };
+        let Some(action) = action.path.segments.last().map(|s| s.ident.clone()) else { continue };
+        let name = op.method_name.to_string();
+        let spec_op = index.iter().find(|(.., n)| flat(n) == flat(&name)).and_then(|(_, m, p, ..)| {
+            spec.pointer(&format!("/paths/{}/{}", p.replace('~', "~0").replace('/', "~1"), m.to_ascii_lowercase()))
+        });
+        let request = spec_op.and_then(|o| request_schema(spec, o));
+        let required: Vec<&str> = request
+            .and_then(|r| r.get("required"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let challenge = required.iter().any(|r| *r == "token" || *r == "accessToken");
+        let negotiates = request.and_then(|r| r.pointer("/properties/httpAcceptHeader")).is_some();
+        let success = &op.success;
+        let key = quote! { #success }.to_string();
+        let entry = by_type.entry(key).or_insert((op.success.clone(), action, false, false, false));
+        entry.2 |= challenge;
+        entry.3 |= negotiates;
+        entry.4 |= has_field(file, &op.success, "dpop_nonce");
+    }
+    let impls = by_type.values().map(|(ty, action, challenge, negotiates, nonce)| {
+        let jwt = if *negotiates { "application/token-introspection+jwt" } else { "application/jwt" };
+        let nonce = if *nonce {
+            quote! { self.dpop_nonce.as_deref() }
+        } else {
+            quote! { None }
+        };
+        quote! {
+            impl crate::answer::AuthleteAnswer for #ty {
+                const CHALLENGE: bool = #challenge;
+                const JWT_MEDIA_TYPE: &'static str = #jwt;
+                const ACTIONS: &'static [&'static str] = types::#action::KNOWN;
+                fn action(&self) -> ::std::option::Option<&str> {
+                    self.action.as_ref().map(|a| a.as_str())
+                }
+                fn response_content(&self) -> ::std::option::Option<&str> {
+                    self.response_content.as_deref()
+                }
+                fn dpop_nonce(&self) -> ::std::option::Option<&str> {
+                    #nonce
+                }
+            }
+        }
+    });
+    let rows = by_type.values().map(|(ty, action, challenge, ..)| {
+        let name = quote! { #ty }.to_string().replace("types :: ", "").replace(' ', "");
+        quote! { (#name, types::#action::KNOWN, #challenge) }
+    });
+    let count = by_type.len();
+    quote! {
+        #(#impls)*
+
+        /// Every type that implements `AuthleteAnswer`: `(type, actions,
+        /// protected resource)`, for the spec-driven test (not API).
+        #[doc(hidden)]
+        pub const ANSWERS: [(&str, &[&str], bool); #count] = [#(#rows),*];
+    }
 }
 
 /// `by_operation::<method name>::{Body, Success, ErrorBody, Action}`: the

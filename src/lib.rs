@@ -60,8 +60,10 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod answer;
 mod client;
 mod config;
+pub mod endpoints;
 mod error;
 pub mod generated;
 mod lenient;

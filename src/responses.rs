@@ -63,7 +63,7 @@ impl EndpointResponse {
         Self::json(StatusCode::UNAUTHORIZED, INVALID_CLIENT_BODY).with_basic_challenge()
     }
 
-    fn with_basic_challenge(mut self) -> Self {
+    pub(crate) fn with_basic_challenge(mut self) -> Self {
         self.0.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(r#"Basic realm="token""#));
         self
     }
@@ -108,6 +108,16 @@ impl EndpointResponse {
     /// The `http::Response` itself.
     pub fn into_http(self) -> http::Response<String> {
         self.0
+    }
+
+    /// Wraps a response built by hand.
+    pub fn from_http(response: http::Response<String>) -> Self {
+        Self(response)
+    }
+
+    /// The headers, to add your own.
+    pub fn headers_mut(&mut self) -> &mut http::HeaderMap {
+        self.0.headers_mut()
     }
 }
 

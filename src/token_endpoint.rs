@@ -34,7 +34,7 @@ pub type GrantHandler = Arc<dyn Fn(TokenResponse) -> BoxFuture<EndpointResponse>
 /// spec revision (a field a revision lacks reads as empty).
 #[derive(Clone)]
 pub struct GrantContext {
-    token: TokenResponse,
+    token: Option<TokenResponse>,
     json: Map<String, Value>,
 }
 
@@ -53,11 +53,19 @@ impl std::fmt::Debug for GrantContext {
 impl GrantContext {
     /// The context of an `/auth/token` answer.
     pub fn new(token: TokenResponse) -> Self {
-        let json = match serde_json::to_value(&token) {
+        let mut context = Self::from_answer(&token);
+        context.token = Some(token);
+        context
+    }
+
+    /// The context of another answer about a grant (`/auth/userinfo`, ...),
+    /// read by wire names.
+    pub fn from_answer<T: Serialize>(answer: &T) -> Self {
+        let json = match serde_json::to_value(answer) {
             Ok(Value::Object(m)) => m,
             _ => Map::new(),
         };
-        Self { token, json }
+        Self { token: None, json }
     }
 
     /// Any field of the answer, by wire name (`"sessionId"`, ...).
@@ -105,14 +113,20 @@ impl GrantContext {
         self.strings("requestedIdTokenClaims")
     }
 
+    /// The claims the client requested from the userinfo endpoint (the
+    /// `claims` list of a `/auth/userinfo` answer).
+    pub fn requested_userinfo_claims(&self) -> Vec<String> {
+        self.strings("claims")
+    }
+
     /// The grant type (`grantType`), e.g. `REFRESH_TOKEN`.
     pub fn grant_type(&self) -> Option<&str> {
         self.text("grantType")
     }
 
-    /// The whole `/auth/token` answer.
-    pub fn token_response(&self) -> &TokenResponse {
-        &self.token
+    /// The whole `/auth/token` answer, when the context comes from one.
+    pub fn token_response(&self) -> Option<&TokenResponse> {
+        self.token.as_ref()
     }
 }
 
@@ -709,7 +723,7 @@ impl TokenEndpoint {
 
     async fn reissue(&self, token: TokenResponse) -> Result<EndpointResponse, Error> {
         let fallback = token.to_http_response(false);
-        let grant = GrantContext::new(token);
+        let grant = GrantContext::new(token.clone());
         let decision = match &self.claims {
             Some(provider) => provider(grant.clone()).await,
             None => Reissue::With(ReissueClaims::default()),
@@ -717,9 +731,9 @@ impl TokenEndpoint {
         let extra = match decision {
             Reissue::With(extra) => extra,
             Reissue::Skip => return Ok(fallback),
-            Reissue::Deny => return Ok(self.deny(grant.token_response()).await),
+            Reissue::Deny => return Ok(self.deny(&token).await),
         };
-        let request = IdtokenReissueRequest::from_token_response(grant.token_response()).and_then(|r| {
+        let request = IdtokenReissueRequest::from_token_response(&token).and_then(|r| {
             let r = if extra.claims.is_empty() { r } else { r.with_claims(&extra.claims)? };
             let r = match &extra.idt_header_params {
                 Some(p) => r.with_idt_header_params(p)?,

@@ -1,0 +1,297 @@
+//! Every Authlete answer of the protocol APIs becomes an HTTP response.
+//!
+//! Authlete's protocol APIs answer with an `action` and a `responseContent`
+//! that the authorization server turns into its own response. Every
+//! generated type with those two fields implements [`AuthleteAnswer`] (a
+//! rule of the generator, not a list), and [`AuthleteAnswer::next`] applies
+//! one mapping to all of them:
+//!
+//! | action | HTTP response |
+//! |---|---|
+//! | `OK`, `UPDATED`, `JSON` | 200, `responseContent` as the JSON body |
+//! | `CREATED` | 201, JSON body |
+//! | `ACCEPTED` | 202, JSON body |
+//! | `NO_CONTENT`, `DELETED` | 204, no body |
+//! | `BAD_REQUEST`, `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `PAYLOAD_TOO_LARGE`, `INTERNAL_SERVER_ERROR` | 400, 401, 403, 404, 413, 500 with the JSON body — or, for a protected resource (userinfo, introspection for resource servers, grant management), an empty body and `WWW-Authenticate: <responseContent>` |
+//! | `INVALID_CLIENT` | 401 with `WWW-Authenticate: Basic realm="..."` when the client used HTTP Basic, else 400; JSON body |
+//! | `LOCATION` | 302, `Location: <responseContent>` (the redirect back to the client) |
+//! | `FORM` | 200, `responseContent` as an HTML page (the auto-submitting form of `response_mode=form_post`) |
+//! | `JWT` | 200, `responseContent` as a JWT: `application/jwt`, or `application/token-introspection+jwt` for introspection (RFC 9701) |
+//! | `CALLER_ERROR`, `AUTHLETE_ERROR`, `SERVER_ERROR` | 500 with a generic `server_error` body: the detail is a bug on our side or Authlete's, not something the client can use |
+//! | `INTERACTION`, `NO_INTERACTION`, `USER_IDENTIFICATION`, `PASSWORD`, `TOKEN_EXCHANGE`, `JWT_BEARER`, `NATIVE_SSO`, `ID_TOKEN_REISSUABLE`, `INVALID_TICKET`, `NO_ACTION`, `NOTIFICATION`; `OK` of a protected resource | [`Next::App`]: the server's own logic decides (user interaction, a grant it handles, serving the resource) |
+//! | an action this version does not know | 500 `server_error`, and a `tracing` warning |
+//!
+//! Every response carries `Cache-Control: no-store` and `Pragma: no-cache`,
+//! and `DPoP-Nonce` when the answer has one.
+
+use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE, LOCATION, PRAGMA, WWW_AUTHENTICATE};
+use http::StatusCode;
+
+use crate::responses::EndpointResponse;
+
+/// An answer of Authlete's protocol APIs (`action` + `responseContent`).
+/// Implemented by the generator for every such type of the spec.
+pub trait AuthleteAnswer {
+    /// Whether the answer is about a protected resource: its error
+    /// `responseContent` is a `WWW-Authenticate` challenge.
+    const CHALLENGE: bool;
+    /// The media type of a `JWT` answer.
+    const JWT_MEDIA_TYPE: &'static str;
+    /// The actions the spec lists for this type.
+    const ACTIONS: &'static [&'static str];
+    /// The action, as sent on the wire.
+    fn action(&self) -> Option<&str>;
+    /// `responseContent`.
+    fn response_content(&self) -> Option<&str>;
+    /// `dpopNonce`, where the type has it.
+    fn dpop_nonce(&self) -> Option<&str>;
+
+    /// What to do with this answer: the HTTP response to send, or the
+    /// server's own logic.
+    ///
+    /// ```
+    /// use authlete::{answer::{AuthleteAnswer, Next}, models::PushedAuthorizationResponse};
+    /// let created = PushedAuthorizationResponse {
+    ///     action: Some("CREATED".into()),
+    ///     response_content: Some(r#"{"request_uri":"urn:x","expires_in":60}"#.into()),
+    ///     ..Default::default()
+    /// };
+    /// let Next::Respond(r) = created.next() else { unreachable!() };
+    /// assert_eq!(r.status(), 201);
+    /// ```
+    fn next(&self) -> Next {
+        next(self, false)
+    }
+
+    /// [`next`](Self::next) for an endpoint where the client may have
+    /// authenticated with HTTP Basic: `INVALID_CLIENT` is then a 401 with a
+    /// challenge.
+    fn next_after_client_auth(&self, client_used_basic: bool) -> Next {
+        next(self, client_used_basic)
+    }
+}
+
+/// What an answer asks of the server.
+#[derive(Debug, Clone)]
+pub enum Next {
+    /// Send this response.
+    Respond(EndpointResponse),
+    /// The server's own logic decides; the action that says so.
+    App(String),
+}
+
+/// How an action becomes a response (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mapping {
+    /// This status, with the content as the body (or, for a protected
+    /// resource's error, as `WWW-Authenticate`).
+    Status(u16),
+    /// 204 without a body.
+    NoContent,
+    /// 401 with a Basic challenge or 400.
+    InvalidClient,
+    /// 500 with a generic body.
+    ServerError,
+    /// 302 to the content.
+    Location,
+    /// 200 with the content as HTML.
+    Form,
+    /// 200 with the content as a JWT.
+    Jwt,
+    /// The server's own logic.
+    App,
+}
+
+/// The mapping of `action`; `None` for an action this version does not know.
+pub fn mapping(action: &str) -> Option<Mapping> {
+    Some(match action {
+        "OK" | "UPDATED" | "JSON" => Mapping::Status(200),
+        "CREATED" => Mapping::Status(201),
+        "ACCEPTED" => Mapping::Status(202),
+        "NO_CONTENT" | "DELETED" => Mapping::NoContent,
+        "BAD_REQUEST" => Mapping::Status(400),
+        "UNAUTHORIZED" => Mapping::Status(401),
+        "FORBIDDEN" => Mapping::Status(403),
+        "NOT_FOUND" => Mapping::Status(404),
+        "PAYLOAD_TOO_LARGE" => Mapping::Status(413),
+        "INTERNAL_SERVER_ERROR" => Mapping::Status(500),
+        "INVALID_CLIENT" => Mapping::InvalidClient,
+        "CALLER_ERROR" | "AUTHLETE_ERROR" | "SERVER_ERROR" => Mapping::ServerError,
+        "LOCATION" => Mapping::Location,
+        "FORM" => Mapping::Form,
+        "JWT" => Mapping::Jwt,
+        "INTERACTION"
+        | "NO_INTERACTION"
+        | "USER_IDENTIFICATION"
+        | "PASSWORD"
+        | "TOKEN_EXCHANGE"
+        | "JWT_BEARER"
+        | "NATIVE_SSO"
+        | "ID_TOKEN_REISSUABLE"
+        | "INVALID_TICKET"
+        | "NO_ACTION"
+        | "NOTIFICATION" => Mapping::App,
+        _ => return None,
+    })
+}
+
+fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next {
+    let action = answer.action().unwrap_or_default();
+    let content = answer.response_content();
+    let response = match mapping(action) {
+        Some(Mapping::App) => return Next::App(action.to_string()),
+        // A protected resource's OK without content: the token is good, the
+        // server carries on (serves the resource, collects the claims).
+        Some(Mapping::Status(200)) if A::CHALLENGE && content.is_none() => return Next::App(action.to_string()),
+        Some(Mapping::Status(status)) if status >= 400 && A::CHALLENGE && A::ACTIONS.contains(&"UNAUTHORIZED") => {
+            challenge(status, content)
+        }
+        Some(Mapping::Status(status)) => {
+            let status = StatusCode::from_u16(status).expect("valid status");
+            match content {
+                Some(body) => EndpointResponse::json(status, body),
+                None if status.is_success() => EndpointResponse::json(status, ""),
+                None => EndpointResponse::server_error(),
+            }
+        }
+        Some(Mapping::NoContent) => with_headers(StatusCode::NO_CONTENT, String::new(), None),
+        Some(Mapping::InvalidClient) => {
+            let status = if client_used_basic { StatusCode::UNAUTHORIZED } else { StatusCode::BAD_REQUEST };
+            let r = match content {
+                Some(body) => EndpointResponse::json(status, body),
+                None => EndpointResponse::server_error(),
+            };
+            if client_used_basic {
+                r.with_basic_challenge()
+            } else {
+                r
+            }
+        }
+        Some(Mapping::ServerError) => EndpointResponse::server_error(),
+        Some(Mapping::Location) => match content.and_then(|c| HeaderValue::from_str(c).ok()) {
+            Some(location) => {
+                let mut r = with_headers(StatusCode::FOUND, String::new(), None);
+                r.headers_mut().insert(LOCATION, location);
+                r
+            }
+            None => EndpointResponse::server_error(),
+        },
+        Some(Mapping::Form) => match content {
+            Some(html) => with_headers(StatusCode::OK, html.to_string(), Some("text/html;charset=UTF-8")),
+            None => EndpointResponse::server_error(),
+        },
+        Some(Mapping::Jwt) => match content {
+            Some(jwt) => with_headers(StatusCode::OK, jwt.to_string(), Some(A::JWT_MEDIA_TYPE)),
+            None => EndpointResponse::server_error(),
+        },
+        None => {
+            #[cfg(feature = "tracing")]
+            tracing::warn!(target: "authlete", action, "an action this version of the crate does not know: answering 500");
+            EndpointResponse::server_error()
+        }
+    };
+    Next::Respond(response.with_dpop_nonce(answer.dpop_nonce()))
+}
+
+/// `status`, no body, `WWW-Authenticate: content` (RFC 6750 §3).
+fn challenge(status: u16, content: Option<&str>) -> EndpointResponse {
+    let status = StatusCode::from_u16(status).expect("valid status");
+    let mut r = with_headers(status, String::new(), None);
+    if let Some(v) = content.and_then(|c| HeaderValue::from_str(c).ok()) {
+        r.headers_mut().insert(WWW_AUTHENTICATE, v);
+    }
+    r
+}
+
+fn with_headers(status: StatusCode, body: String, content_type: Option<&'static str>) -> EndpointResponse {
+    let mut r = http::Response::new(body);
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    if let Some(ct) = content_type {
+        h.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+    }
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(PRAGMA, HeaderValue::from_static("no-cache"));
+    EndpointResponse::from_http(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct A(&'static str, Option<&'static str>);
+    impl AuthleteAnswer for A {
+        const CHALLENGE: bool = false;
+        const JWT_MEDIA_TYPE: &'static str = "application/jwt";
+        const ACTIONS: &'static [&'static str] = &["OK"];
+        fn action(&self) -> Option<&str> {
+            Some(self.0)
+        }
+        fn response_content(&self) -> Option<&str> {
+            self.1
+        }
+        fn dpop_nonce(&self) -> Option<&str> {
+            Some("n")
+        }
+    }
+    struct Protected(&'static str, Option<&'static str>);
+    impl AuthleteAnswer for Protected {
+        const CHALLENGE: bool = true;
+        const JWT_MEDIA_TYPE: &'static str = "application/jwt";
+        const ACTIONS: &'static [&'static str] = &["OK", "UNAUTHORIZED"];
+        fn action(&self) -> Option<&str> {
+            Some(self.0)
+        }
+        fn response_content(&self) -> Option<&str> {
+            self.1
+        }
+        fn dpop_nonce(&self) -> Option<&str> {
+            None
+        }
+    }
+
+    fn respond(n: Next) -> EndpointResponse {
+        match n {
+            Next::Respond(r) => r,
+            Next::App(a) => panic!("app: {a}"),
+        }
+    }
+
+    #[test]
+    fn redirects_forms_and_jwts_carry_their_content_where_it_belongs() {
+        let r = respond(A("LOCATION", Some("https://client/cb?code=x")).next());
+        assert_eq!(r.status().as_u16(), 302);
+        assert_eq!(r.headers()["location"], "https://client/cb?code=x");
+        let r = respond(A("FORM", Some("<html/>")).next());
+        assert_eq!((r.status().as_u16(), r.body()), (200, "<html/>"));
+        assert_eq!(r.headers()["content-type"], "text/html;charset=UTF-8");
+        let r = respond(A("JWT", Some("eyJ")).next());
+        assert_eq!(r.headers()["content-type"], "application/jwt");
+        assert_eq!(r.headers()["dpop-nonce"], "n");
+        assert_eq!(r.headers()["cache-control"], "no-store");
+    }
+
+    #[test]
+    fn protected_resources_answer_with_challenges() {
+        let r = respond(Protected("UNAUTHORIZED", Some(r#"Bearer error="invalid_token""#)).next());
+        assert_eq!((r.status().as_u16(), r.body()), (401, ""));
+        assert_eq!(r.headers()["www-authenticate"], r#"Bearer error="invalid_token""#);
+        assert!(matches!(Protected("OK", None).next(), Next::App(a) if a == "OK"));
+        let ok = respond(Protected("OK", Some("{}")).next());
+        assert_eq!((ok.status().as_u16(), ok.body()), (200, "{}"));
+    }
+
+    #[test]
+    fn client_errors_and_unknown_actions() {
+        let basic = respond(A("INVALID_CLIENT", Some("{}")).next_after_client_auth(true));
+        assert_eq!(basic.status().as_u16(), 401);
+        assert!(basic.headers().contains_key("www-authenticate"));
+        assert_eq!(respond(A("INVALID_CLIENT", Some("{}")).next()).status().as_u16(), 400);
+        let caller = respond(A("CALLER_ERROR", Some("secret detail")).next());
+        assert_eq!((caller.status().as_u16(), caller.body()), (500, crate::SERVER_ERROR_BODY));
+        assert_eq!(respond(A("NEW_IN_2027", Some("x")).next()).status().as_u16(), 500);
+        assert_eq!(respond(A("DELETED", None).next()).status().as_u16(), 204);
+        assert!(matches!(A("INTERACTION", None).next(), Next::App(_)));
+    }
+}

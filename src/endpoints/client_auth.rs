@@ -1,0 +1,44 @@
+//! The client-authentication fields every client-facing endpoint passes to
+//! Authlete (`/pushed_auth_req`, `/auth/revocation`, ...), by wire name, so
+//! that they are sent whatever revision of the spec the crate is built from.
+
+use serde_json::{Map, Value};
+
+use crate::TokenRequestInput;
+
+/// What a client request carries besides its form parameters.
+pub(crate) struct ClientAuth {
+    /// The form body.
+    pub parameters: String,
+    /// `clientId`, `clientSecret`, `dpop`, `htm`, `htu`, certificates and
+    /// attestation, by wire name.
+    pub fields: Map<String, Value>,
+    /// The client tried HTTP Basic.
+    pub used_basic: bool,
+    /// ... and its credentials could not be read.
+    pub unreadable_basic: bool,
+}
+
+pub(crate) fn client_auth(input: TokenRequestInput) -> ClientAuth {
+    let used_basic = input.uses_basic();
+    let basic = input.basic_credentials();
+    let mut fields = Map::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            fields.insert(k.into(), Value::String(v));
+        }
+    };
+    let (id, secret) = basic.clone().map_or((None, None), |(i, s)| (Some(i), Some(s)));
+    put("clientId", id);
+    put("clientSecret", secret);
+    put("dpop", input.dpop);
+    put("htm", input.htm.filter(|_| input.htu.is_some()));
+    put("htu", input.htu);
+    put("clientCertificate", input.client_certificate);
+    put("oauthClientAttestation", input.client_attestation);
+    put("oauthClientAttestationPop", input.client_attestation_pop);
+    if !input.client_certificate_path.is_empty() {
+        fields.insert("clientCertificatePath".into(), input.client_certificate_path.into());
+    }
+    ClientAuth { parameters: input.body, fields, used_basic, unreadable_basic: used_basic && basic.is_none() }
+}

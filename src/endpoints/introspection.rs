@@ -1,0 +1,192 @@
+//! Protecting a resource with Authlete's introspection (`/auth/introspection`),
+//! and RFC 7662 introspection for resource servers (`/auth/introspection/standard`).
+
+use http::header::{HeaderValue, WWW_AUTHENTICATE};
+use serde_json::{Map, Value};
+
+use crate::answer::{AuthleteAnswer, Next};
+use crate::models::IntrospectionResponse;
+use crate::responses::EndpointResponse;
+use crate::{Authlete, Error};
+
+/// A request to a protected resource, as far as the token is concerned.
+#[derive(Clone, Default)]
+pub struct ResourceRequest {
+    /// The access token, from `Authorization: Bearer …` or `DPoP …`.
+    pub access_token: Option<String>,
+    /// The token came with the `DPoP` scheme.
+    pub dpop_scheme: bool,
+    /// The `DPoP` proof header.
+    pub dpop: Option<String>,
+    /// The HTTP method (`htm` of the proof).
+    pub htm: String,
+    /// The resource's URL (`htu` of the proof).
+    pub htu: String,
+    /// The client certificate of a mutual-TLS connection (certificate-bound
+    /// tokens, RFC 8705).
+    pub client_certificate: Option<String>,
+}
+
+impl std::fmt::Debug for ResourceRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceRequest")
+            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .field("dpop_scheme", &self.dpop_scheme)
+            .field("htm", &self.htm)
+            .field("htu", &self.htu)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResourceRequest {
+    /// From the HTTP parts: the token from `Authorization` (`Bearer` or
+    /// `DPoP` scheme, any case), the `DPoP` proof, the method and the
+    /// resource's public URL.
+    pub fn from_http(method: &http::Method, url: &str, headers: &http::HeaderMap) -> Self {
+        let authorization = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::trim);
+        let (scheme, token) = authorization
+            .and_then(|a| a.split_once(char::is_whitespace))
+            .map(|(s, t)| (s.to_ascii_lowercase(), t.trim().to_string()))
+            .unwrap_or_default();
+        let access_token = (matches!(scheme.as_str(), "bearer" | "dpop") && !token.is_empty()).then_some(token);
+        Self {
+            access_token,
+            dpop_scheme: scheme == "dpop",
+            dpop: headers.get("dpop").and_then(|v| v.to_str().ok()).map(str::to_string),
+            htm: method.as_str().to_string(),
+            htu: url.to_string(),
+            client_certificate: None,
+        }
+    }
+
+    /// The answer when there is no token at all (RFC 6750 §3.1: a challenge
+    /// without an error code).
+    fn no_token(&self, realm: &str) -> EndpointResponse {
+        let scheme = if self.dpop_scheme { "DPoP" } else { "Bearer" };
+        let mut r = EndpointResponse::json(http::StatusCode::UNAUTHORIZED, "");
+        if let Ok(v) = HeaderValue::from_str(&format!("{scheme} realm=\"{realm}\"")) {
+            r.headers_mut().insert(WWW_AUTHENTICATE, v);
+        }
+        r
+    }
+
+    /// `dpop`, `htm`, `htu`, `clientCertificate` by wire name.
+    pub(crate) fn fields(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        if let Some(d) = &self.dpop {
+            m.insert("dpop".into(), d.clone().into());
+            m.insert("htm".into(), self.htm.clone().into());
+            m.insert("htu".into(), self.htu.clone().into());
+        }
+        if let Some(c) = &self.client_certificate {
+            m.insert("clientCertificate".into(), c.clone().into());
+        }
+        m
+    }
+}
+
+/// The outcome of checking a request to a protected resource.
+#[derive(Debug, Clone)]
+pub enum Access {
+    /// The token is valid and has the scopes: serve the resource. The
+    /// answer says who and what (`subject`, `clientId`, `scopes`, ...).
+    Granted(Box<IntrospectionResponse>),
+    /// Send this response (401, 400, 403 or 500 with `WWW-Authenticate`).
+    Denied(EndpointResponse),
+}
+
+/// Checks the access token of requests to a protected resource.
+///
+/// ```no_run
+/// # async fn demo(client: authlete::Authlete, headers: http::HeaderMap) -> Result<(), authlete::Error> {
+/// use authlete::endpoints::{Access, ResourceRequest, ResourceServer};
+/// let rs = ResourceServer::new(client).required_scopes(["read"]);
+/// let request = ResourceRequest::from_http(&http::Method::GET, "https://api.example.com/items", &headers);
+/// match rs.check(request).await? {
+///     Access::Granted(token) => println!("serving {:?}", token.subject),
+///     Access::Denied(response) => { let _ = response; /* send it */ }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ResourceServer {
+    client: Authlete,
+    scopes: Vec<String>,
+    realm: String,
+}
+
+impl ResourceServer {
+    /// A resource server using `client`, requiring no particular scope.
+    pub fn new(client: Authlete) -> Self {
+        Self { client, scopes: Vec::new(), realm: "resource".into() }
+    }
+
+    /// Scopes every token must have (`403 insufficient_scope` otherwise).
+    pub fn required_scopes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, scopes: I) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The realm of challenges sent without Authlete (no token at all).
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = realm.into();
+        self
+    }
+
+    /// Checks one request.
+    ///
+    /// # Errors
+    /// Failures to reach Authlete.
+    pub async fn check(&self, request: ResourceRequest) -> Result<Access, Error> {
+        let Some(token) = request.access_token.clone() else {
+            return Ok(Access::Denied(request.no_token(&self.realm)));
+        };
+        let mut fields = request.fields();
+        if !self.scopes.is_empty() {
+            fields.insert("scopes".into(), self.scopes.clone().into());
+        }
+        let answer =
+            self.client.auth_introspection().body_map(move |b| b.token(token).extra(fields)).send().await?.into_inner();
+        Ok(match answer.next() {
+            Next::App(_) => Access::Granted(Box::new(answer)),
+            Next::Respond(r) => Access::Denied(r),
+        })
+    }
+}
+
+/// RFC 7662 token introspection, for resource servers that ask the
+/// authorization server about tokens. Authenticate the resource server
+/// yourself before calling [`handle`](Self::handle): the endpoint must not
+/// answer strangers.
+#[derive(Debug, Clone)]
+pub struct StandardIntrospectionEndpoint {
+    client: Authlete,
+}
+
+impl StandardIntrospectionEndpoint {
+    /// An introspection endpoint using `client`.
+    pub fn new(client: Authlete) -> Self {
+        Self { client }
+    }
+
+    /// Handles one introspection request: its form body, and its `Accept`
+    /// header (`application/token-introspection+jwt` asks for a signed JWT
+    /// answer, RFC 9701).
+    ///
+    /// # Errors
+    /// Failures to reach Authlete.
+    pub async fn handle(&self, form_body: String, accept: Option<&str>) -> Result<EndpointResponse, Error> {
+        let mut fields = Map::new();
+        if let Some(a) = accept {
+            fields.insert("httpAcceptHeader".into(), a.into());
+        }
+        let answer = self
+            .client
+            .auth_introspection_standard()
+            .body_map(move |b| b.parameters(form_body).extra(fields))
+            .send()
+            .await?
+            .into_inner();
+        Ok(super::respond(answer.next()))
+    }
+}

@@ -1,0 +1,50 @@
+//! The pushed authorization request endpoint (RFC 9126).
+
+use super::client_auth::client_auth;
+use crate::answer::AuthleteAnswer;
+use crate::responses::EndpointResponse;
+use crate::{Authlete, Error, TokenRequestInput};
+
+/// `POST /par`: the client pushes its authorization request and gets a
+/// `request_uri` (201), or an error.
+///
+/// ```no_run
+/// # async fn demo(client: authlete::Authlete, headers: http::HeaderMap, body: String) -> Result<(), authlete::Error> {
+/// use authlete::{endpoints::PushedAuthorizationEndpoint, TokenRequestInput};
+/// let par = PushedAuthorizationEndpoint::new(client);
+/// let response = par.handle(TokenRequestInput::from_http(&headers, body, Some("https://as.example.com/par"))).await?;
+/// # let _ = response; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PushedAuthorizationEndpoint {
+    client: Authlete,
+}
+
+impl PushedAuthorizationEndpoint {
+    /// A PAR endpoint using `client`.
+    pub fn new(client: Authlete) -> Self {
+        Self { client }
+    }
+
+    /// Handles one pushed authorization request: its form body and the
+    /// client's authentication (Basic, certificate, attestation, DPoP), read
+    /// as for the token endpoint.
+    ///
+    /// # Errors
+    /// Failures to reach Authlete.
+    pub async fn handle(&self, input: TokenRequestInput) -> Result<EndpointResponse, Error> {
+        let auth = client_auth(input);
+        if auth.unreadable_basic {
+            return Ok(EndpointResponse::invalid_client_basic());
+        }
+        let fields = auth.fields;
+        let answer = self
+            .client
+            .pushed_auth_req()
+            .body_map(move |b| b.parameters(auth.parameters).extra(fields))
+            .send()
+            .await?
+            .into_inner();
+        Ok(super::respond(answer.next_after_client_auth(auth.used_basic)))
+    }
+}

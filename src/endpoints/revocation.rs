@@ -1,0 +1,41 @@
+//! The revocation endpoint (RFC 7009).
+
+use super::client_auth::client_auth;
+use crate::answer::AuthleteAnswer;
+use crate::responses::EndpointResponse;
+use crate::{Authlete, Error, TokenRequestInput};
+
+/// `POST /revoke`: the client revokes an access or refresh token.
+#[derive(Debug, Clone)]
+pub struct RevocationEndpoint {
+    client: Authlete,
+}
+
+impl RevocationEndpoint {
+    /// A revocation endpoint using `client`.
+    pub fn new(client: Authlete) -> Self {
+        Self { client }
+    }
+
+    /// Handles one revocation request (form body and client
+    /// authentication, read as for the token endpoint). A token that is
+    /// already invalid is a success, as RFC 7009 §2.2 asks; Authlete says so.
+    ///
+    /// # Errors
+    /// Failures to reach Authlete.
+    pub async fn handle(&self, input: TokenRequestInput) -> Result<EndpointResponse, Error> {
+        let auth = client_auth(input);
+        if auth.unreadable_basic {
+            return Ok(EndpointResponse::invalid_client_basic());
+        }
+        let fields = auth.fields;
+        let answer = self
+            .client
+            .auth_revocation()
+            .body_map(move |b| b.parameters(auth.parameters).extra(fields))
+            .send()
+            .await?
+            .into_inner();
+        Ok(super::respond(answer.next_after_client_auth(auth.used_basic)))
+    }
+}

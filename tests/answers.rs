@@ -1,0 +1,97 @@
+//! Every Authlete answer of the spec in use (a response schema with
+//! `action` and `responseContent`) is an `AuthleteAnswer`, and every action
+//! it lists has a mapping to an HTTP response (or to the server's logic).
+
+mod support;
+
+use authlete::answer::{mapping, AuthleteAnswer, Mapping, Next};
+use serde_json::Value;
+use support::spec::{normalised, resolve};
+
+/// `(schema, actions)` of every answer schema of the spec.
+fn answer_schemas(spec: &Value) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else { continue };
+        let (Some(action), true) = (props.get("action"), props.contains_key("responseContent")) else { continue };
+        let actions = resolve(spec, action)
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        out.push((name.clone(), actions));
+    }
+    out
+}
+
+#[test]
+fn every_answer_type_of_the_spec_is_an_authlete_answer() {
+    let spec = normalised();
+    let in_spec = answer_schemas(&spec);
+    assert!(!in_spec.is_empty());
+    let generated = authlete::generated::ANSWERS;
+    // The generator finds them by the same rule, through the operations that
+    // return them; every answer schema of this spec is returned by one.
+    assert_eq!(generated.len(), in_spec.len(), "{generated:?}");
+    for (_, actions, _) in generated {
+        assert!(!actions.is_empty());
+    }
+}
+
+#[test]
+fn every_action_of_every_answer_has_a_mapping() {
+    let spec = normalised();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (schema, actions) in answer_schemas(&spec) {
+        for action in actions {
+            checked += 1;
+            if mapping(&action).is_none() {
+                missing.push(format!("{schema}: {action}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "actions without a mapping:\n{}", missing.join("\n"));
+    eprintln!("answers: {checked} actions of {} answer types mapped", answer_schemas(&spec).len());
+    assert!(mapping("AN_ACTION_OF_2027").is_none());
+}
+
+#[test]
+fn protected_resources_are_found_by_rule() {
+    // Userinfo and introspection check an access token: their errors are
+    // challenges. PAR authenticates a client: its errors are JSON.
+    let protected: Vec<&str> =
+        authlete::generated::ANSWERS.iter().filter(|(_, _, challenge)| *challenge).map(|(t, ..)| *t).collect();
+    assert!(protected.contains(&"UserinfoResponse"), "{protected:?}");
+    assert!(protected.contains(&"IntrospectionResponse"), "{protected:?}");
+    assert!(!protected.contains(&"PushedAuthorizationResponse"), "{protected:?}");
+    assert!(!protected.contains(&"TokenResponse"), "{protected:?}");
+
+    let unauthorized = authlete::models::UserinfoResponse {
+        action: Some("UNAUTHORIZED".into()),
+        response_content: Some(r#"Bearer error="invalid_token""#.into()),
+        ..Default::default()
+    };
+    let Next::Respond(r) = unauthorized.next() else { panic!() };
+    assert_eq!((r.status().as_u16(), r.body()), (401, ""));
+    assert_eq!(r.headers()["www-authenticate"], r#"Bearer error="invalid_token""#);
+    assert_eq!(mapping("LOCATION"), Some(Mapping::Location));
+}
+
+#[test]
+fn standard_introspection_jwts_have_their_own_media_type() {
+    let jwt = authlete::models::StandardIntrospectionResponse {
+        action: Some("JWT".into()),
+        response_content: Some("eyJ.x.y".into()),
+        ..Default::default()
+    };
+    let Next::Respond(r) = jwt.next() else { panic!() };
+    assert_eq!(r.headers()["content-type"], "application/token-introspection+jwt");
+    let userinfo_jwt = authlete::models::UserinfoIssueResponse {
+        action: Some("JWT".into()),
+        response_content: Some("eyJ.x.y".into()),
+        ..Default::default()
+    };
+    let Next::Respond(r) = userinfo_jwt.next() else { panic!() };
+    assert_eq!(r.headers()["content-type"], "application/jwt");
+}
