@@ -170,7 +170,13 @@ async fn every_operation_decodes_the_published_examples() {
             upstream
         }
     };
-    let doc: Value = serde_norway::from_str(&std::fs::read_to_string(&published).unwrap()).unwrap();
+    let mut doc: Value = serde_norway::from_str(&std::fs::read_to_string(&published).unwrap()).unwrap();
+    // One upstream defect is mended first, as the crate's rules do: a
+    // revision (2025-11-06) declares `subject` both in the path and in the
+    // query of four operations, which no client can send as one parameter.
+    let mut log = Vec::new();
+    normalise::inline_path_item_parameters(&mut doc);
+    normalise::reconcile_path_parameters(&mut doc, &mut log);
     // Requests are checked by the test above; here only the answers matter.
     let (_prism, url) = start_prism(doc, false, "published");
     let (passed, failures) = call_every_operation(&url).await;
