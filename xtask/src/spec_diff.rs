@@ -66,8 +66,20 @@ fn resolve<'a>(spec: &'a Value, mut v: &'a Value) -> &'a Value {
     v
 }
 
-/// A schema's type as the generated Rust sees it: a `$ref` is its name.
+/// A schema's type as the generated Rust sees it: a `$ref` is its name;
+/// `nullable` counts (typify wraps a nullable enum in a newtype of
+/// `Option`, so turning it on changes the Rust type — a difference
+/// cargo-semver-checks found between 2025-11-06 and 2026-01-21).
 fn signature(s: &Value) -> String {
+    let base = base_signature(s);
+    if s.get("nullable").and_then(Value::as_bool) == Some(true) {
+        format!("{base} (nullable)")
+    } else {
+        base
+    }
+}
+
+fn base_signature(s: &Value) -> String {
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
         return r.rsplit('/').next().unwrap_or(r).to_string();
     }
@@ -413,5 +425,10 @@ mod tests {
         assert_eq!(required_bump(&changes, "0.1.0"), "minor");
         assert_eq!(required_bump(&changes[..0], "0.1.0"), "none");
         assert!(diff(&old, &old).is_empty(), "a spec does not differ from itself");
+
+        let enum_of =
+            |nullable: bool| spec(json!({"E": {"type": "string", "enum": ["A"], "nullable": nullable}}), json!({}));
+        let c = diff(&enum_of(false), &enum_of(true));
+        assert!(c.iter().any(|c| c.kind == "type" && c.change == "changed" && c.breaking), "{c:#?}");
     }
 }
