@@ -26,3 +26,7 @@ pub type IdtokenReissueRequest = op::idtoken_reissue::Body;
 pub type IdtokenReissueResponse = op::idtoken_reissue::Success;
 /// `IdtokenReissueResponse::action`.
 pub type IdtokenReissueResponseAction = op::idtoken_reissue::Action;
+/// The answer of `/auth/authorization` (`Authlete::auth_authorization`).
+pub type AuthorizationResponse = op::auth_authorization::Success;
+/// The answer of `/auth/introspection` (`Authlete::auth_introspection`).
+pub type IntrospectionResponse = op::auth_introspection::Success;
