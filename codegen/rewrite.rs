@@ -530,6 +530,9 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
                     fn from_str(value: &str) -> ::std::option::Option<Self> {
                         Some(Self::from(value))
                     }
+                    fn from_string(value: ::std::string::String) -> ::std::result::Result<Self, ::std::string::String> {
+                        Ok(Self::from(value))
+                    }
                 }
             }
         } else {

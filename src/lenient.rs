@@ -56,6 +56,11 @@ pub trait Lenient: DeserializeOwned + Serialize {
     fn from_str(v: &str) -> Option<Self> {
         serde_json::from_value(Value::from(v)).ok()
     }
+    /// From an owned JSON string (what a buffered object hands over): the
+    /// types that keep the text take it without copying.
+    fn from_string(v: String) -> Result<Self, String> {
+        Self::from_str(&v).ok_or(v)
+    }
     /// From JSON `null` (an `Option` field never gets here: serde reads
     /// `null` as `None`).
     fn from_null() -> Option<Self> {
@@ -111,6 +116,12 @@ impl<'de, T: Lenient> Visitor<'de> for FieldVisitor<T> {
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Field<T>, E> {
         Ok(or_raw(T::from_str(v), || Value::from(v)))
     }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Field<T>, E> {
+        Ok(match T::from_string(v) {
+            Ok(t) => Field::Ok(t),
+            Err(v) => Field::Raw(Value::String(v)),
+        })
+    }
     fn visit_unit<E: serde::de::Error>(self) -> Result<Field<T>, E> {
         Ok(or_raw(T::from_null(), || Value::Null))
     }
@@ -137,6 +148,9 @@ impl<'de, T: Lenient> Deserialize<'de> for Field<T> {
 impl Lenient for String {
     fn from_str(v: &str) -> Option<Self> {
         Some(v.to_string())
+    }
+    fn from_string(v: String) -> Result<Self, String> {
+        Ok(v)
     }
     fn from_bool(_: bool) -> Option<Self> {
         None
@@ -259,22 +273,22 @@ fn to_raw<T: Serialize>(field: Field<T>) -> Value {
 
 impl<E: Lenient> Lenient for Vec<E> {
     fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Field<Self>, A::Error> {
-        let mut items: Vec<Field<E>> = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        // The common case: every entry fits, straight into the vector.
+        let mut items: Vec<E> = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        let first_raw = loop {
+            match seq.next_element::<Field<E>>()? {
+                None => return Ok(Field::Ok(items)),
+                Some(Field::Ok(v)) => items.push(v),
+                Some(Field::Raw(raw)) => break raw,
+            }
+        };
+        // One did not: the whole list is kept raw, entries that fit written back.
+        let mut raw: Vec<Value> = items.into_iter().map(|v| to_raw(Field::Ok(v))).collect();
+        raw.push(first_raw);
         while let Some(item) = seq.next_element::<Field<E>>()? {
-            items.push(item);
+            raw.push(to_raw(item));
         }
-        if items.iter().all(|i| matches!(i, Field::Ok(_))) {
-            return Ok(Field::Ok(
-                items
-                    .into_iter()
-                    .filter_map(|i| match i {
-                        Field::Ok(v) => Some(v),
-                        Field::Raw(_) => None,
-                    })
-                    .collect(),
-            ));
-        }
-        Ok(Field::Raw(Value::Array(items.into_iter().map(to_raw).collect())))
+        Ok(Field::Raw(Value::Array(raw)))
     }
 }
 
