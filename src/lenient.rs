@@ -26,10 +26,18 @@ use serde_json::Value;
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field<T> {
+    /// Absent (or `null`).
+    Missing,
     /// The value fit the type.
     Ok(T),
     /// It did not; kept as received.
     Raw(Value),
+}
+
+impl<T> Default for Field<T> {
+    fn default() -> Self {
+        Field::Missing
+    }
 }
 
 /// How a type reads each kind of JSON value. The defaults go through
@@ -60,11 +68,6 @@ pub trait Lenient: DeserializeOwned + Serialize {
     /// types that keep the text take it without copying.
     fn from_string(v: String) -> Result<Self, String> {
         Self::from_str(&v).ok_or(v)
-    }
-    /// From JSON `null` (an `Option` field never gets here: serde reads
-    /// `null` as `None`).
-    fn from_null() -> Option<Self> {
-        serde_json::from_value(Value::Null).ok()
     }
     /// From a JSON array.
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Field<Self>, A::Error> {
@@ -123,7 +126,8 @@ impl<'de, T: Lenient> Visitor<'de> for FieldVisitor<T> {
         })
     }
     fn visit_unit<E: serde::de::Error>(self) -> Result<Field<T>, E> {
-        Ok(or_raw(T::from_null(), || Value::Null))
+        // `null` is "absent" for a field.
+        Ok(Field::Missing)
     }
     fn visit_none<E: serde::de::Error>(self) -> Result<Field<T>, E> {
         self.visit_unit()
@@ -164,9 +168,6 @@ impl Lenient for String {
     fn from_f64(_: f64) -> Option<Self> {
         None
     }
-    fn from_null() -> Option<Self> {
-        None
-    }
 }
 
 impl Lenient for bool {
@@ -187,9 +188,6 @@ impl Lenient for bool {
         None
     }
     fn from_f64(_: f64) -> Option<Self> {
-        None
-    }
-    fn from_null() -> Option<Self> {
         None
     }
 }
@@ -213,9 +211,6 @@ macro_rules! integer {
             fn from_bool(_: bool) -> Option<Self> {
                 None
             }
-            fn from_null() -> Option<Self> {
-                None
-            }
         }
     )*};
 }
@@ -237,9 +232,6 @@ macro_rules! float {
                 v.trim().parse::<$t>().ok().filter(|f| f.is_finite())
             }
             fn from_bool(_: bool) -> Option<Self> {
-                None
-            }
-            fn from_null() -> Option<Self> {
                 None
             }
         }
@@ -268,6 +260,7 @@ fn to_raw<T: Serialize>(field: Field<T>) -> Value {
     match field {
         Field::Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
         Field::Raw(raw) => raw,
+        Field::Missing => Value::Null,
     }
 }
 
@@ -280,6 +273,7 @@ impl<E: Lenient> Lenient for Vec<E> {
                 None => return Ok(Field::Ok(items)),
                 Some(Field::Ok(v)) => items.push(v),
                 Some(Field::Raw(raw)) => break raw,
+                Some(Field::Missing) => break Value::Null,
             }
         };
         // One did not: the whole list is kept raw, entries that fit written back.
@@ -306,7 +300,7 @@ macro_rules! string_map {
                             .into_iter()
                             .filter_map(|(k, v)| match v {
                                 Field::Ok(v) => Some((k, v)),
-                                Field::Raw(_) => None,
+                                _ => None,
                             })
                             .collect(),
                     ));
@@ -334,9 +328,6 @@ impl<T: Lenient> Lenient for Box<T> {
     fn from_str(v: &str) -> Option<Self> {
         T::from_str(v).map(Box::new)
     }
-    fn from_null() -> Option<Self> {
-        T::from_null().map(Box::new)
-    }
     fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Field<Self>, A::Error> {
         Ok(boxed(T::from_seq(seq)?))
     }
@@ -349,6 +340,7 @@ fn boxed<T>(f: Field<T>) -> Field<Box<T>> {
     match f {
         Field::Ok(v) => Field::Ok(Box::new(v)),
         Field::Raw(r) => Field::Raw(r),
+        Field::Missing => Field::Missing,
     }
 }
 
@@ -365,13 +357,15 @@ impl<T: DeserializeOwned + Serialize> Lenient for ViaValue<T> {}
 /// The typed value of an optional field; a value that did not fit goes to
 /// `extra` under its wire name.
 #[doc(hidden)]
+#[inline]
 pub fn optional<T>(
-    field: Option<Field<T>>,
+    field: Field<T>,
     type_name: &'static str,
     wire_name: &str,
     extra: &mut serde_json::Map<String, Value>,
 ) -> Option<T> {
-    match field? {
+    match field {
+        Field::Missing => None,
         Field::Ok(v) => Some(v),
         Field::Raw(raw) => {
             unfit(type_name, wire_name);
@@ -383,17 +377,18 @@ pub fn optional<T>(
 
 /// The typed value of a required field, or why there is none.
 #[doc(hidden)]
+#[inline]
 pub fn required<T, E: serde::de::Error>(
-    field: Option<Field<T>>,
+    field: Field<T>,
     type_name: &'static str,
     wire_name: &'static str,
 ) -> Result<T, E> {
     match field {
-        Some(Field::Ok(v)) => Ok(v),
-        Some(Field::Raw(_)) => {
+        Field::Ok(v) => Ok(v),
+        Field::Raw(_) => {
             Err(E::custom(format_args!("{type_name}.{wire_name}: a required field does not fit its type")))
         }
-        None => Err(E::missing_field(wire_name)),
+        Field::Missing => Err(E::missing_field(wire_name)),
     }
 }
 
@@ -422,6 +417,7 @@ mod tests {
     use serde_json::json;
 
     fn read<T: Lenient>(v: Value) -> Field<T> {
+        // (`null` reads as Missing.)
         serde_json::from_value(v).unwrap()
     }
 
