@@ -24,20 +24,15 @@ use serde_json::Value;
 
 /// A field as read: a value of its type, or the raw JSON that did not fit.
 #[doc(hidden)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Field<T> {
     /// Absent (or `null`).
+    #[default]
     Missing,
     /// The value fit the type.
     Ok(T),
     /// It did not; kept as received.
     Raw(Value),
-}
-
-impl<T> Default for Field<T> {
-    fn default() -> Self {
-        Field::Missing
-    }
 }
 
 /// How a type reads each kind of JSON value. The defaults go through
