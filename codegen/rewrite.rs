@@ -384,6 +384,7 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
     let is_extra =
         |f: &syn::Field| f.ident.as_ref().is_some_and(|i| i == "extra") && has_serde_flag(&f.attrs, "flatten");
     let mut objects: BTreeSet<String> = BTreeSet::new();
+    let mut buffered: BTreeSet<String> = BTreeSet::new();
     let mut lenient_types: BTreeSet<String> = BTreeSet::new();
     for item in types.iter() {
         match item {
@@ -397,6 +398,15 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
                 lenient_types.insert(s.ident.to_string());
                 if s.fields.iter().any(is_extra) && matches!(s.fields, syn::Fields::Named(_)) {
                     objects.insert(s.ident.to_string());
+                    // A required field can still fail the object; nested in
+                    // another answer, it is then read through a buffer so the
+                    // failure stays local (kept raw) instead of failing the whole.
+                    let has_required = s.fields.iter().any(|f| {
+                        !is_extra(f) && option_inner(&f.ty).is_none() && serde_field_attrs(&f.attrs).1.is_none()
+                    });
+                    if has_required {
+                        buffered.insert(s.ident.to_string());
+                    }
                 }
             }
             syn::Item::Enum(e) => {
@@ -524,7 +534,7 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
     }
     for name in &lenient_types {
         let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
-        added.push(if objects.contains(name) {
+        added.push(if objects.contains(name) && !buffered.contains(name) {
             syn::parse_quote! {
                 impl crate::lenient::Lenient for #ident {
                     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(

@@ -191,3 +191,15 @@ fn the_three_answers_upstream_examples_broke_now_decode() {
         serde_json::from_value(json!({"action": "OK", "clientId": "1234"})).unwrap();
     assert_eq!(userinfo.client_id, Some(1234));
 }
+
+/// Found by the property test: a nested object missing a field its own
+/// schema requires stays local to that field (kept raw), not a failed answer.
+#[test]
+fn a_nested_object_missing_a_required_field_is_kept_raw() {
+    let spec = normalised();
+    let Some(schema) = spec["components"]["schemas"].get("token_info") else { return };
+    let mut instance = full(&spec, schema);
+    instance["authorizationDetails"] = json!({});
+    let back = inventory::round_trip_component("token_info", instance.clone()).unwrap().unwrap();
+    assert_eq!(back["authorizationDetails"], json!({}));
+}
