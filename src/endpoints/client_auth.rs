@@ -2,9 +2,13 @@
 //! Authlete (`/pushed_auth_req`, `/auth/revocation`, ...), by wire name, so
 //! that they are sent whatever revision of the spec the crate is built from.
 
+use std::future::Future;
+
 use serde_json::{Map, Value};
 
-use crate::TokenRequestInput;
+use crate::answer::AuthleteAnswer;
+use crate::responses::EndpointResponse;
+use crate::{Error, TokenRequestInput};
 
 /// What a client request carries besides its form parameters.
 pub(crate) struct ClientAuth {
@@ -41,4 +45,22 @@ pub(crate) fn client_auth(input: TokenRequestInput) -> ClientAuth {
         fields.insert("clientCertificatePath".into(), input.client_certificate_path.into());
     }
     ClientAuth { parameters: input.body, fields, used_basic, unreadable_basic: used_basic && basic.is_none() }
+}
+
+/// One client request to an endpoint: unreadable Basic credentials are
+/// answered here (401 with a challenge, Authlete not called); otherwise
+/// `call` sends the form parameters and the client's fields to the endpoint's
+/// Authlete API, and the answer becomes the response.
+pub(crate) async fn client_request<A, F, Fut>(input: TokenRequestInput, call: F) -> Result<EndpointResponse, Error>
+where
+    A: AuthleteAnswer,
+    F: FnOnce(String, Map<String, Value>) -> Fut,
+    Fut: Future<Output = Result<A, Error>>,
+{
+    let auth = client_auth(input);
+    if auth.unreadable_basic {
+        return Ok(EndpointResponse::invalid_client_basic());
+    }
+    let answer = call(auth.parameters, auth.fields).await?;
+    Ok(super::respond(answer.next_after_client_auth(auth.used_basic)))
 }

@@ -1,7 +1,6 @@
 //! The revocation endpoint (RFC 7009).
 
-use super::client_auth::client_auth;
-use crate::answer::AuthleteAnswer;
+use super::client_auth::client_request;
 use crate::responses::EndpointResponse;
 use crate::{Authlete, Error, TokenRequestInput};
 
@@ -24,18 +23,15 @@ impl RevocationEndpoint {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn handle(&self, input: TokenRequestInput) -> Result<EndpointResponse, Error> {
-        let auth = client_auth(input);
-        if auth.unreadable_basic {
-            return Ok(EndpointResponse::invalid_client_basic());
-        }
-        let fields = auth.fields;
-        let answer = self
-            .client
-            .auth_revocation()
-            .body_map(move |b| b.parameters(auth.parameters).extra(fields))
-            .send()
-            .await?
-            .into_inner();
-        Ok(super::respond(answer.next_after_client_auth(auth.used_basic)))
+        client_request(input, |parameters, fields| async move {
+            Ok(self
+                .client
+                .auth_revocation()
+                .body_map(move |b| b.parameters(parameters).extra(fields))
+                .send()
+                .await?
+                .into_inner())
+        })
+        .await
     }
 }
