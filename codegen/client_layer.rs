@@ -118,9 +118,13 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
                 name: #name_str,
                 method: #http_method,
                 path: #path,
+                #[cfg(feature = "mock")]
                 check: |client| crate::request::Request::operation_id(&client.#m()),
+                #[cfg(feature = "mock")]
                 decode_success: #decode_success,
+                #[cfg(feature = "mock")]
                 decode_error: #decode_error,
+                #[cfg(feature = "mock")]
                 call_json: |client, #params_arg| ::std::boxed::Box::pin(async move {
                     #[allow(unused_mut)]
                     let mut request = client.#m();

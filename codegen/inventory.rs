@@ -61,8 +61,10 @@ pub fn inventory(file: &syn::File, spec: &Value, enums: &[StringEnum]) -> String
     let arms = components.iter().map(|(k, t)| quote! { #k => Some(round_trip::<types::#t>(value)), });
     let count = enums.len();
     let out = quote! {
-        /// Tables for spec-driven tests (not API).
+        /// Tables for spec-driven tests (not API); with feature `mock` only, so
+        /// that no user's build compiles them.
         #[doc(hidden)]
+        #[cfg(feature = "mock")]
         pub mod inventory {
             use super::types;
 

@@ -8,6 +8,7 @@
 //! | [`open_string_enums`] | typify's enums are closed: one value Authlete adds tomorrow would fail the whole response, and a user's exhaustive `match` would stop compiling. Each becomes `#[non_exhaustive]` with an `Unknown(UnknownValue)` variant that keeps the raw value and writes it back; `UnknownValue` has no public constructor, so equality follows the wire value |
 //! | [`default_when_nothing_is_required`] | a type whose fields are all optional should have `Default` (`IdtokenReissueResponse::default()`); typify stops deriving it once the type keeps unknown fields |
 //! | [`lenient_decoding`] | one field whose value does not fit its type (a number in a string, a string where the spec says an object) fails the whole answer | every object type that keeps unknown fields decodes field by field through `crate::lenient`: numbers and booleans in strings are read, anything else that does not fit leaves the field unset and is kept raw in `extra` |
+//! | [`linear_builder_conversions`] | typify converts a struct builder with `Ok(Self { a: value.a?, b: value.b?, .. })`: every `?` is an exit that drops the fields not yet moved, so the code grows with the square of the field count (78,000 LLVM lines for `Service` alone) | the conversion first looks for an error without moving anything, then moves every field: the same result and first error, linear code |
 //! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
 use std::collections::BTreeSet;
@@ -19,6 +20,7 @@ pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     optional_flattened_maps(file);
     default_when_nothing_is_required(file);
     plain_setters(file);
+    linear_builder_conversions(file);
     let enums = open_string_enums(file, json_schema);
     lenient_decoding(file, &enums);
     enums
@@ -88,6 +90,64 @@ pub fn optional_flattened_maps(file: &mut syn::File) {
             }
         }
     }
+}
+
+/// In `types::builder`, `TryFrom<builder::X> for X` whose body is
+/// `Ok(Self { f: value.f?, .. })` becomes: the first field error (in field
+/// order, as before) is returned before anything is moved; then every field
+/// is moved out. A body of any other shape is left as it is.
+pub fn linear_builder_conversions(file: &mut syn::File) {
+    let Some(types) = types_module(file) else { return };
+    let Some(builder) = types.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let is_try_from =
+            imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "TryFrom"));
+        if !is_try_from {
+            continue;
+        }
+        let Some(syn::ImplItem::Fn(f)) =
+            imp.items.iter_mut().find(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "try_from"))
+        else {
+            continue;
+        };
+        let Some(fields) = question_mark_fields(&f.block) else { continue };
+        let errors = fields.iter().map(|m| quote::quote!(value.#m.as_ref().err()));
+        let moves = fields.iter().map(|m| quote::quote!(#m: crate::builder_convert::checked(value.#m)));
+        f.block = syn::parse_quote!({
+            if let Some(e) = crate::builder_convert::first_error(&[#(#errors),*]) {
+                return Err(e.into());
+            }
+            Ok(Self { #(#moves),* })
+        });
+    }
+}
+
+/// The fields of `{ Ok(Self { f: value.f?, .. }) }`, if the block is exactly that.
+fn question_mark_fields(block: &syn::Block) -> Option<Vec<syn::Member>> {
+    let [syn::Stmt::Expr(syn::Expr::Call(call), None)] = block.stmts.as_slice() else { return None };
+    let syn::Expr::Path(ok) = call.func.as_ref() else { return None };
+    if !ok.path.is_ident("Ok") || call.args.len() != 1 {
+        return None;
+    }
+    let syn::Expr::Struct(st) = &call.args[0] else { return None };
+    if !st.path.is_ident("Self") || st.rest.is_some() {
+        return None;
+    }
+    st.fields
+        .iter()
+        .map(|fv| {
+            let syn::Expr::Try(t) = &fv.expr else { return None };
+            let syn::Expr::Field(field) = t.expr.as_ref() else { return None };
+            let from_value = matches!(field.base.as_ref(), syn::Expr::Path(p) if p.path.is_ident("value"));
+            (from_value && field.member == fv.member).then(|| fv.member.clone())
+        })
+        .collect()
 }
 
 /// The name of an impl's self type (`impl X` / `impl Trait for X` → `X`).

@@ -61,6 +61,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod answer;
+mod builder_convert;
 mod client;
 mod config;
 pub mod endpoints;
@@ -81,8 +82,11 @@ pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_
 pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
 pub use error::{ConfigError, Error, SNIPPET_BYTES};
 pub use models::{IdtokenReissueRequest, IdtokenReissueResponse, IdtokenReissueResponseAction};
+#[cfg(feature = "mock")]
 #[doc(hidden)]
-pub use request::{operation_table, operations_checked, OperationEntry};
+pub use request::operations_checked;
+#[doc(hidden)]
+pub use request::{operation_table, OperationEntry};
 pub use request::{operations, Operation, Paged, Pages, Request, Response};
 pub use responses::{EndpointResponse, INVALID_CLIENT_BODY, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
 pub use token_endpoint::{

@@ -249,10 +249,13 @@ impl<T> Deref for Response<T> {
 }
 
 /// A boxed future of the operations table.
+#[cfg(feature = "mock")]
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// One row of the generated operations table (for tests and tools; not
-/// API).
+/// API). The columns that call, decode and check operations exist with
+/// feature `mock` only: they instantiate every body type's serde code a
+/// second time, which no user's build needs.
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct OperationEntry {
@@ -264,13 +267,17 @@ pub struct OperationEntry {
     pub method: &'static str,
     /// Path template.
     pub path: &'static str,
+    #[cfg(feature = "mock")]
     /// Builds the operation's request from a client and returns its id:
     /// compiles only if the client has the method.
     pub check: fn(&crate::Authlete) -> &'static str,
+    #[cfg(feature = "mock")]
     /// Decodes a success body as the client does.
     pub decode_success: fn(&[u8]) -> Result<(), String>,
+    #[cfg(feature = "mock")]
     /// Decodes a documented error body as the client does.
     pub decode_error: fn(&[u8]) -> Result<(), String>,
+    #[cfg(feature = "mock")]
     /// Sends the operation with parameters from a JSON object (keys: the
     /// spec's parameter names, and `body`); yields the success status.
     pub call_json: for<'a> fn(&'a crate::Authlete, serde_json::Value) -> BoxFuture<'a, Result<u16, Error>>,
@@ -279,6 +286,7 @@ pub struct OperationEntry {
 /// The value for parameter `flat_name` (letters and digits, lower case) in
 /// a JSON object keyed by the spec's names.
 #[doc(hidden)]
+#[cfg(feature = "mock")]
 pub fn json_param(params: &serde_json::Value, flat_name: &str) -> Option<serde_json::Value> {
     params.as_object()?.iter().find_map(|(k, v)| {
         let flat: String = k.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
@@ -288,6 +296,7 @@ pub fn json_param(params: &serde_json::Value, flat_name: &str) -> Option<serde_j
 
 /// Decodes a parameter value, as an invalid-request error if it does not fit.
 #[doc(hidden)]
+#[cfg(feature = "mock")]
 pub fn from_json<T: serde::de::DeserializeOwned>(operation: &'static str, v: serde_json::Value) -> Result<T, Error> {
     serde_json::from_value(v).map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })
 }
@@ -310,6 +319,7 @@ pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'stati
 }
 
 #[doc(hidden)]
+#[cfg(feature = "mock")]
 /// For the coverage test: `(operationId, METHOD, path, id reported by the
 /// client's method for it)`.
 pub fn operations_checked(client: &crate::Authlete) -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
