@@ -114,6 +114,7 @@ pub struct AuthleteBuilder {
     max_body_bytes: Option<usize>,
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl std::fmt::Debug for AuthleteBuilder {
@@ -179,6 +180,19 @@ impl AuthleteBuilder {
     /// still enforced per request.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Also trust this root certificate (DER), beside the platform's: a
+    /// private deployment of Authlete, or a TLS-intercepting proxy. Not used
+    /// with [`http_client`](Self::http_client), which keeps its own.
+    ///
+    /// ```
+    /// # fn ca() -> Vec<u8> { vec![] }
+    /// let builder = authlete::Authlete::builder().add_root_certificate(ca());
+    /// ```
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(rustls::pki_types::CertificateDer::from(der.into()));
         self
     }
 
@@ -263,6 +277,7 @@ impl AuthleteBuilder {
         let http = match self.http_client {
             Some(c) => c,
             None => reqwest::Client::builder()
+                .tls_backend_preconfigured(crate::tls::client_config(&self.extra_roots)?)
                 .connect_timeout(self.timeouts.connect)
                 .user_agent(concat!("authlete-rust/", env!("CARGO_PKG_VERSION")))
                 .build()

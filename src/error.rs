@@ -170,6 +170,17 @@ pub enum ConfigError {
     /// reqwest could not build its client.
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
+    /// No TLS crypto provider: neither feature `tls-ring` nor `tls-aws-lc-rs`
+    /// is on and the app installed no process-wide rustls provider.
+    #[error(
+        "no TLS crypto provider: enable feature tls-ring or tls-aws-lc-rs, install a rustls CryptoProvider, \
+         or pass a reqwest::Client with AuthleteBuilder::http_client"
+    )]
+    NoTlsProvider,
+    /// The TLS configuration could not be built (e.g. an extra root
+    /// certificate that does not parse).
+    #[error("invalid TLS configuration: {0}")]
+    Tls(String),
 }
 
 /// Statuses that a later attempt may answer differently.

@@ -74,6 +74,7 @@ pub mod mock;
 pub mod models;
 mod request;
 mod responses;
+mod tls;
 mod token_endpoint;
 mod transport;
 mod unknown;
