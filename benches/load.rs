@@ -132,7 +132,7 @@ fn main() {
             .retry(RetryConfig::disabled())
             .build()
             .unwrap();
-        let raw = reqwest::Client::new();
+        let raw = authlete::reqwest_client_builder().unwrap().build().unwrap();
         let endpoint = format!("{url}/api/715948317/idtoken/reissue");
         // Rounds alternate the two clients so that neither always runs on a
         // warmer machine; report.py takes each one's median round.

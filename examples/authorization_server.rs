@@ -151,7 +151,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn walk_through(issuer: &str) -> Result<(), Box<dyn std::error::Error>> {
     use base64::Engine;
     use sha2::Digest;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let http = authlete::reqwest_client_builder()?.redirect(reqwest::redirect::Policy::none()).build()?;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let basic =
         format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}")));

@@ -64,7 +64,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let response = reqwest::Client::new()
+    let response = authlete::reqwest_client_builder()?
+        .build()?
         .post(&url)
         .header("content-type", "application/x-www-form-urlencoded")
         .body("grant_type=refresh_token&refresh_token=rt")

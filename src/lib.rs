@@ -90,6 +90,7 @@ pub use request::operations_checked;
 pub use request::{operation_table, OperationEntry};
 pub use request::{operations, Operation, Paged, Pages, Request, Response};
 pub use responses::{EndpointResponse, INVALID_CLIENT_BODY, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
+pub use tls::reqwest_client_builder;
 pub use token_endpoint::{
     Authenticated, ClaimsProvider, GrantContext, GrantHandler, IdTokenAudType, PasswordAuthenticator,
     PasswordCredentials, ProxyCertHeaders, Reissue, ReissueClaims, TokenEndpoint, TokenProperty, TokenRequestInput,

@@ -6,6 +6,12 @@
 //! app installed (`rustls::crypto::CryptoProvider::install_default`), then
 //! aws-lc-rs with feature `tls-aws-lc-rs`, then ring with feature `tls-ring`
 //! (default). The crate never installs a process-wide provider itself.
+//!
+//! reqwest 0.13 needs a provider for any client it builds, TLS used or not:
+//! with only `tls-ring` on, a plain `reqwest::Client::new()` elsewhere in
+//! the app panics unless the app installed a provider or enabled reqwest's
+//! `rustls` feature (its default). [`reqwest_client_builder`] gives a
+//! builder set up like the crate's own client.
 
 use std::sync::Arc;
 
@@ -25,6 +31,28 @@ fn provider() -> Option<Arc<CryptoProvider>> {
     return Some(Arc::new(rustls::crypto::ring::default_provider()));
     #[allow(unreachable_code)]
     None
+}
+
+/// A `reqwest::ClientBuilder` with the crate's TLS set-up (the platform's
+/// roots, the crypto provider chosen as described in the crate docs): for a
+/// client with proxies or other settings to pass to
+/// [`AuthleteBuilder::http_client`](crate::AuthleteBuilder::http_client), or
+/// for other calls your app makes.
+///
+/// ```
+/// let http = authlete::reqwest_client_builder()?.pool_max_idle_per_host(4).build()?;
+/// let authlete = authlete::Authlete::builder()
+///     .base_url("http://127.0.0.1:8080")
+///     .access_token("token")
+///     .http_client(http)
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`ConfigError::NoTlsProvider`] when no crypto provider is available.
+pub fn reqwest_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(client_config(&[])?))
 }
 
 /// A client configuration trusting the platform's roots and `extra_roots`.

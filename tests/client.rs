@@ -272,7 +272,7 @@ async fn a_supplied_reqwest_client_is_used() {
     let server = Server::always(reissue_ok()).await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-from-custom-client", "yes".parse().unwrap());
-    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let http = authlete::reqwest_client_builder().unwrap().default_headers(headers).build().unwrap();
     let c = Authlete::builder()
         .base_url(&server.base_url)
         .service_id("1")

@@ -115,7 +115,7 @@ async fn call_every_operation(url: &str) -> (usize, Vec<String>) {
             .service_id("715948317")
             .access_token("conformance-token")
             .retry(RetryConfig::disabled())
-            .http_client(reqwest::Client::builder().default_headers(headers).build().unwrap())
+            .http_client(authlete::reqwest_client_builder().unwrap().default_headers(headers).build().unwrap())
             .build()
             .unwrap();
         let params = minimal_params(&spec, op);

@@ -129,7 +129,7 @@ impl reqwest::dns::Resolve for NoDns {
 
 #[tokio::test]
 async fn a_dns_failure_is_a_retryable_transport_error() {
-    let http = reqwest::Client::builder().dns_resolver(Arc::new(NoDns)).build().unwrap();
+    let http = authlete::reqwest_client_builder().unwrap().dns_resolver(Arc::new(NoDns)).build().unwrap();
     let c = Authlete::builder()
         .base_url("https://authlete.invalid")
         .service_id("1")
