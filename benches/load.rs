@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use authlete::{Authlete, RetryConfig};
+use authlete::Authlete;
 
 /// Process CPU time (user + system) from /proc/self/stat.
 fn cpu_time() -> Duration {
@@ -129,7 +129,7 @@ fn main() {
             .base_url(&url)
             .service_id("715948317")
             .access_token("bench-token")
-            .retry(RetryConfig::disabled())
+            // Defaults: retries and timeouts on, as users get them.
             .build()
             .unwrap();
         let raw = authlete::reqwest_client_builder().unwrap().build().unwrap();

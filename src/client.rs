@@ -274,20 +274,28 @@ impl AuthleteBuilder {
             }
             None => None,
         };
-        let http = match self.http_client {
-            Some(c) => c,
-            None => reqwest::Client::builder()
-                .tls_backend_preconfigured(crate::tls::client_config(&self.extra_roots)?)
-                .connect_timeout(self.timeouts.connect)
-                .user_agent(concat!("authlete-rust/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(ConfigError::HttpClient)?,
+        // The client the crate builds applies the first attempt's timeout
+        // itself; a request then arms no timer of its own (transport.rs).
+        let first_attempt = self.timeouts.attempt.min(self.timeouts.total);
+        let (http, client_timeout) = match self.http_client {
+            Some(c) => (c, None),
+            None => {
+                let c = reqwest::Client::builder()
+                    .tls_backend_preconfigured(crate::tls::client_config(&self.extra_roots)?)
+                    .timeout(first_attempt)
+                    .connect_timeout(self.timeouts.connect)
+                    .user_agent(concat!("authlete-rust/", env!("CARGO_PKG_VERSION")))
+                    .build()
+                    .map_err(ConfigError::HttpClient)?;
+                (c, Some(first_attempt))
+            }
         };
         let transport = Transport {
             authorization,
             retry: self.retry,
             timeouts: self.timeouts,
             max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            client_timeout,
         };
         let raw = generated::Client::new_with_client(base_url.trim_end_matches('/'), http, transport);
         Ok(Authlete { inner: Arc::new(Inner { raw, service_id: self.service_id }) })

@@ -197,42 +197,48 @@ impl<B: Operation> Request<B> {
             .await;
         let status = reqwest::StatusCode::from_u16(status).ok();
         match result {
+            // progenitor's value already owns the status and headers: kept as
+            // they are, not copied.
             Ok(value) => {
-                let status = value.status().as_u16();
-                let headers = value.headers().clone();
-                Ok(Response { status, headers, body: B::output(value.into_inner()) })
+                let mut body = None;
+                let parts = value.map::<_, _, std::convert::Infallible>(|success| body = Some(B::output(success)));
+                match (parts, body) {
+                    (Ok(parts), Some(body)) => Ok(Response { parts, body }),
+                    // `map` calls the closure once and cannot fail.
+                    _ => unreachable!("ResponseValue::map ran its closure"),
+                }
             }
             Err(progenitor_client::Error::UnexpectedResponse(response))
                 if B::no_content(response.status().as_u16()).is_some() =>
             {
-                let status = response.status().as_u16();
-                let headers = response.headers().clone();
-                let body = B::no_content(status).expect("checked by the guard");
-                Ok(Response { status, headers, body })
+                let status = response.status();
+                let body = B::no_content(status.as_u16()).expect("checked by the guard");
+                Ok(Response { parts: ResponseValue::new((), status, response.headers().clone()), body })
             }
-            Err(e) => Err(Error::from_progenitor(e, B::NAME, B::error_body, status).await),
+            // Boxed: the error path's future would otherwise add its size to
+            // every call's future.
+            Err(e) => Err(Box::pin(Error::from_progenitor(e, B::NAME, B::error_body, status)).await),
         }
     }
 }
 
 /// A decoded success: the body plus the status and headers it came with.
 /// Dereferences to the body.
-#[derive(Debug, Clone)]
 pub struct Response<T> {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
+    /// progenitor's status and headers, moved rather than copied.
+    parts: ResponseValue<()>,
     body: T,
 }
 
 impl<T> Response<T> {
     /// The HTTP status (200, 201, ...).
     pub fn status(&self) -> u16 {
-        self.status
+        self.parts.status().as_u16()
     }
 
     /// The response headers.
     pub fn headers(&self) -> &reqwest::header::HeaderMap {
-        &self.headers
+        self.parts.headers()
     }
 
     /// The body.
@@ -245,6 +251,23 @@ impl<T> Deref for Response<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.body
+    }
+}
+
+impl<T: Clone> Clone for Response<T> {
+    fn clone(&self) -> Self {
+        let parts = ResponseValue::new((), self.parts.status(), self.parts.headers().clone());
+        Response { parts, body: self.body.clone() }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status())
+            .field("headers", self.headers())
+            .field("body", &self.body)
+            .finish()
     }
 }
 

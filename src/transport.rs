@@ -18,6 +18,10 @@ pub struct Transport {
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: Timeouts,
     pub(crate) max_body_bytes: usize,
+    /// The per-request timeout the reqwest client already applies (set when
+    /// the crate built it): a request whose limit is that one needs none of
+    /// its own.
+    pub(crate) client_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -118,31 +122,43 @@ impl Transport {
             .try_with(|c| (c.timeouts.unwrap_or(self.timeouts), c.retry.unwrap_or(self.retry)))
             .unwrap_or((self.timeouts, self.retry));
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        // Two clock reads per attempt: when it starts and when it ends.
         let call_started = Instant::now();
         // A total too large to add means no overall limit.
         let deadline = call_started.checked_add(timeouts.total);
+        let mut started = call_started;
         let mut attempt = 1;
         loop {
             let spare = (attempt < retry.max_attempts).then(|| request.try_clone()).flatten();
-            let remaining = deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(Instant::now()));
-            *request.timeout_mut() = Some(timeouts.attempt.min(remaining));
+            let remaining = match (attempt, deadline) {
+                (1, _) | (_, None) => timeouts.total,
+                (_, Some(d)) => d.saturating_duration_since(started),
+            };
+            // One timer per attempt, armed by reqwest: the client's own when
+            // it is the right one, else this request's.
+            let limit = timeouts.attempt.min(remaining);
+            if self.client_timeout != Some(limit) {
+                *request.timeout_mut() = Some(limit);
+            }
 
-            let started = Instant::now();
             let result = client.execute(request).await;
-            trace_attempt(operation, attempt, &result, started.elapsed());
+            let ended = Instant::now();
+            trace_attempt(operation, attempt, &result, ended.saturating_duration_since(started));
 
             let verdict = verdict(&retry, &result, safe, attempt + 1);
             match (verdict, spare) {
-                (Verdict::RetryAfter(wait), Some(next)) if fits(Instant::now(), wait, deadline) => {
-                    tokio::time::sleep(wait).await;
+                (Verdict::RetryAfter(wait), Some(next)) if fits(ended, wait, deadline) => {
+                    // Boxed: only a retry needs a timer's space.
+                    Box::pin(tokio::time::sleep(wait)).await;
                     request = next;
                     attempt += 1;
+                    started = Instant::now();
                 }
                 _ => {
                     if let Ok(r) = &result {
                         let _ = CALL.try_with(|c| c.status.set(r.status().as_u16()));
                     }
-                    trace_call(attempt, &result, call_started.elapsed());
+                    trace_call(attempt, &result, ended.saturating_duration_since(call_started));
                     return result.map(|r| self.limit_body(r));
                 }
             }
