@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 
+use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;
 
 /// Applies every rule; returns the string enums it opened.
@@ -488,12 +489,20 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
             continue;
         }
         let ident = s.ident.clone();
-        let mut wire_fields: Vec<(syn::Ident, String, syn::Type)> = Vec::new();
-        let mut lets = Vec::new();
-        let mut inits = Vec::new();
+        // serde's derive (in `remote` form: it builds `Self` directly) reads
+        // the keys and the unknown ones into `extra`; each known field goes
+        // through a decoder of ours that reads `crate::lenient::Field` and
+        // stashes a value that does not fit, which `extra` takes at the end.
+        let mut wire_fields: Vec<TokenStream> = Vec::new();
+        let mut decoders: Vec<TokenStream> = Vec::new();
         for f in s.fields.iter() {
             let Some(fi) = f.ident.clone() else { continue };
+            let ty = &f.ty;
             if is_extra(f) {
+                wire_fields.push(quote::quote! {
+                    #[serde(flatten)]
+                    #fi: #ty,
+                });
                 continue;
             }
             let (rename, default) = serde_field_attrs(&f.attrs);
@@ -506,16 +515,24 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
             let read_ty: syn::Type =
                 if direct { inner.clone() } else { syn::parse_quote!(crate::lenient::ViaValue<#inner>) };
             let unwrap = if direct { quote::quote!() } else { quote::quote!(.map(|v| v.0)) };
-            let slot = quote::format_ident!("__field{}", wire_fields.len());
-            wire_fields.push((slot.clone(), wire.clone(), read_ty.clone()));
-            let value = match (optional, default) {
-                (true, _) => quote::quote! {
-                    crate::lenient::optional(#slot, #name, #wire, &mut __extra) #unwrap
-                },
+            let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
+            let decoder = quote::format_ident!("lenient_field_{}", decoders.len());
+            let decoder_name = decoder.to_string();
+            let read = quote::quote! {
+                let field = <crate::lenient::Field<#read_ty> as ::serde::Deserialize>::deserialize(deserializer)?;
+            };
+            let (body, default_attr) = match (optional, default) {
+                (true, _) => (
+                    quote::quote! { Ok(crate::lenient::optional(field, #name, #wire) #unwrap) },
+                    quote::quote!(default,),
+                ),
                 (false, Some(default)) => {
-                    let default = match default {
-                        Some(path) => quote::quote!(#path),
-                        None => quote::quote!(::std::default::Default::default),
+                    let (call, attr) = match default {
+                        Some(path) => {
+                            let text = quote::ToTokens::to_token_stream(&path).to_string().replace(' ', "");
+                            (quote::quote!(#path), quote::quote!(default = #text,))
+                        }
+                        None => (quote::quote!(::std::default::Default::default), quote::quote!(default,)),
                     };
                     // The default is only left out of the output when the
                     // field skips it; otherwise a raw value kept in `extra`
@@ -524,30 +541,33 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
                         a.path().is_ident("serde")
                             && quote::ToTokens::to_token_stream(a).to_string().contains("skip_serializing_if")
                     });
-                    if skips_default {
-                        quote::quote! {
-                            crate::lenient::optional(#slot, #name, #wire, &mut __extra) #unwrap .unwrap_or_else(#default)
-                        }
+                    let body = if skips_default {
+                        quote::quote! { Ok(crate::lenient::optional(field, #name, #wire) #unwrap .unwrap_or_else(#call)) }
                     } else {
-                        let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
                         quote::quote! {
-                            match #slot {
-                                crate::lenient::Field::Missing => #default(),
-                                some => crate::lenient::required::<_, D::Error>(some, #name, #wire)? #unwrap_required,
+                            match field {
+                                crate::lenient::Field::Missing => Ok(#call()),
+                                some => Ok(crate::lenient::required::<_, D::Error>(some, #name, #wire)? #unwrap_required),
                             }
                         }
-                    }
+                    };
+                    (body, attr)
                 }
-                (false, None) => {
-                    let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
-                    quote::quote! {
-                        crate::lenient::required::<_, D::Error>(#slot, #name, #wire)? #unwrap_required
-                    }
-                }
+                (false, None) => (
+                    quote::quote! { Ok(crate::lenient::required::<_, D::Error>(field, #name, #wire)? #unwrap_required) },
+                    quote::quote!(),
+                ),
             };
-            let local = quote::format_ident!("__value{}", lets.len());
-            lets.push(quote::quote! { let #local = #value; });
-            inits.push(quote::quote! { #fi: #local });
+            decoders.push(quote::quote! {
+                fn #decoder<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<#ty, D::Error> {
+                    #read
+                    #body
+                }
+            });
+            wire_fields.push(quote::quote! {
+                #[serde(#default_attr rename = #wire, deserialize_with = #decoder_name)]
+                #fi: #ty,
+            });
         }
         // The struct keeps `Serialize` (and the rest); decoding is ours.
         for a in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
@@ -563,31 +583,26 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
                 .unwrap_or_default();
             *a = syn::parse_quote!(#[derive(#(#kept),*)]);
         }
-        // serde's derive reads the keys (its field matching is faster than a
-        // string `match` over a large object: measured on `Service`), the
-        // unknown ones into `extra`.
-        let wire_struct_fields = wire_fields.iter().map(|(slot, wire, ty)| {
-            quote::quote! {
-                #[serde(default, rename = #wire)]
-                #slot: crate::lenient::Field<#ty>,
-            }
-        });
-        let slots = wire_fields.iter().map(|(slot, ..)| quote::quote! { let #slot = __wire.#slot; });
         added.push(syn::parse_quote! {
             impl<'de> ::serde::Deserialize<'de> for #ident {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #(#decoders)*
                     #[derive(::serde::Deserialize)]
+                    #[serde(remote = #name)]
                     struct Wire {
-                        #(#wire_struct_fields)*
-                        #[serde(flatten)]
-                        extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        #(#wire_fields)*
                     }
-                    let __wire = <Wire as ::serde::Deserialize>::deserialize(deserializer)?;
-                    #[allow(unused_mut)]
-                    let mut __extra = __wire.extra;
-                    #(#slots)*
-                    #(#lets)*
-                    Ok(Self { #(#inits,)* extra: __extra })
+                    let mark = crate::lenient::stash_mark();
+                    match Wire::deserialize(deserializer) {
+                        Ok(mut value) => {
+                            crate::lenient::take_stashed(mark, Some(&mut value.extra));
+                            Ok(value)
+                        }
+                        Err(e) => {
+                            crate::lenient::take_stashed(mark, None);
+                            Err(e)
+                        }
+                    }
                 }
             }
         });

@@ -31,8 +31,9 @@ pub enum Field<T> {
     Missing,
     /// The value fit the type.
     Ok(T),
-    /// It did not; kept as received.
-    Raw(Value),
+    /// It did not; kept as received (boxed: a rare case should not make
+    /// every field wider).
+    Raw(Box<Value>),
 }
 
 /// How a type reads each kind of JSON value. The defaults go through
@@ -80,14 +81,14 @@ pub trait Lenient: DeserializeOwned + Serialize {
 fn fit<T: DeserializeOwned>(raw: Value) -> Field<T> {
     match T::deserialize(&raw) {
         Ok(v) => Field::Ok(v),
-        Err(_) => Field::Raw(raw),
+        Err(_) => Field::Raw(Box::new(raw)),
     }
 }
 
 fn or_raw<T>(v: Option<T>, raw: impl FnOnce() -> Value) -> Field<T> {
     match v {
         Some(v) => Field::Ok(v),
-        None => Field::Raw(raw()),
+        None => Field::Raw(Box::new(raw())),
     }
 }
 
@@ -117,7 +118,7 @@ impl<'de, T: Lenient> Visitor<'de> for FieldVisitor<T> {
     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Field<T>, E> {
         Ok(match T::from_string(v) {
             Ok(t) => Field::Ok(t),
-            Err(v) => Field::Raw(Value::String(v)),
+            Err(v) => Field::Raw(Box::new(Value::String(v))),
         })
     }
     fn visit_unit<E: serde::de::Error>(self) -> Result<Field<T>, E> {
@@ -254,7 +255,7 @@ impl Lenient for serde_json::Map<String, Value> {
 fn to_raw<T: Serialize>(field: Field<T>) -> Value {
     match field {
         Field::Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
-        Field::Raw(raw) => raw,
+        Field::Raw(raw) => *raw,
         Field::Missing => Value::Null,
     }
 }
@@ -267,7 +268,7 @@ impl<E: Lenient> Lenient for Vec<E> {
             match seq.next_element::<Field<E>>()? {
                 None => return Ok(Field::Ok(items)),
                 Some(Field::Ok(v)) => items.push(v),
-                Some(Field::Raw(raw)) => break raw,
+                Some(Field::Raw(raw)) => break *raw,
                 Some(Field::Missing) => break Value::Null,
             }
         };
@@ -277,7 +278,7 @@ impl<E: Lenient> Lenient for Vec<E> {
         while let Some(item) = seq.next_element::<Field<E>>()? {
             raw.push(to_raw(item));
         }
-        Ok(Field::Raw(Value::Array(raw)))
+        Ok(Field::Raw(Box::new(Value::Array(raw))))
     }
 }
 
@@ -300,7 +301,7 @@ macro_rules! string_map {
                             .collect(),
                     ));
                 }
-                Ok(Field::Raw(Value::Object(entries.into_iter().map(|(k, v)| (k, to_raw(v))).collect())))
+                Ok(Field::Raw(Box::new(Value::Object(entries.into_iter().map(|(k, v)| (k, to_raw(v))).collect()))))
             }
         }
     )*};
@@ -349,22 +350,55 @@ pub struct ViaValue<T>(pub T);
 
 impl<T: DeserializeOwned + Serialize> Lenient for ViaValue<T> {}
 
-/// The typed value of an optional field; a value that did not fit goes to
-/// `extra` under its wire name.
+// Values that did not fit, waiting for the object being decoded to put
+// them in its `extra`: field decoders run inside serde's derive, which
+// cannot reach a sibling field. Objects nest, so each takes only what was
+// stashed after it started (`stash_mark` / `take_stashed`).
+thread_local! {
+    static STASHED: std::cell::RefCell<Vec<(&'static str, Value)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Where the stash of the object starting now begins.
 #[doc(hidden)]
 #[inline]
-pub fn optional<T>(
-    field: Field<T>,
-    type_name: &'static str,
-    wire_name: &str,
-    extra: &mut serde_json::Map<String, Value>,
-) -> Option<T> {
+pub fn stash_mark() -> usize {
+    STASHED.with(|s| s.borrow().len())
+}
+
+/// Moves what was stashed since `mark` into `extra` (or drops it, when the
+/// object failed: `extra` is `None`).
+#[doc(hidden)]
+#[inline]
+pub fn take_stashed(mark: usize, extra: Option<&mut serde_json::Map<String, Value>>) {
+    STASHED.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() > mark {
+            let taken = s.split_off(mark);
+            if let Some(extra) = extra {
+                for (name, raw) in taken {
+                    extra.insert(name.to_string(), raw);
+                }
+            }
+        }
+    })
+}
+
+#[cold]
+fn stash(type_name: &'static str, wire_name: &'static str, raw: Value) {
+    unfit(type_name, wire_name);
+    STASHED.with(|s| s.borrow_mut().push((wire_name, raw)));
+}
+
+/// The typed value of an optional field; a value that did not fit is
+/// stashed for the object's `extra` under its wire name.
+#[doc(hidden)]
+#[inline]
+pub fn optional<T>(field: Field<T>, type_name: &'static str, wire_name: &'static str) -> Option<T> {
     match field {
         Field::Missing => None,
         Field::Ok(v) => Some(v),
         Field::Raw(raw) => {
-            unfit(type_name, wire_name);
-            extra.insert(wire_name.to_string(), raw);
+            stash(type_name, wire_name, *raw);
             None
         }
     }
@@ -427,21 +461,21 @@ mod tests {
 
     #[test]
     fn what_does_not_fit_is_kept_raw() {
-        assert_eq!(read::<i64>(json!("forty-two")), Field::Raw(json!("forty-two")));
-        assert_eq!(read::<i64>(json!(3.5)), Field::Raw(json!(3.5)));
-        assert_eq!(read::<u8>(json!(300)), Field::Raw(json!(300)));
-        assert_eq!(read::<String>(json!({"a": 1})), Field::Raw(json!({"a": 1})));
-        assert_eq!(read::<bool>(json!("yes")), Field::Raw(json!("yes")));
-        assert_eq!(read::<f64>(json!("NaN")), Field::Raw(json!("NaN")));
+        assert_eq!(read::<i64>(json!("forty-two")), Field::Raw(Box::new(json!("forty-two"))));
+        assert_eq!(read::<i64>(json!(3.5)), Field::Raw(Box::new(json!(3.5))));
+        assert_eq!(read::<u8>(json!(300)), Field::Raw(Box::new(json!(300))));
+        assert_eq!(read::<String>(json!({"a": 1})), Field::Raw(Box::new(json!({"a": 1}))));
+        assert_eq!(read::<bool>(json!("yes")), Field::Raw(Box::new(json!("yes"))));
+        assert_eq!(read::<f64>(json!("NaN")), Field::Raw(Box::new(json!("NaN"))));
     }
 
     #[test]
     fn collections_are_checked_entry_by_entry() {
         assert_eq!(read::<Vec<i64>>(json!([1, "2"])), Field::Ok(vec![1, 2]));
-        assert_eq!(read::<Vec<i64>>(json!([1, "x", 3])), Field::Raw(json!([1, "x", 3])));
-        assert_eq!(read::<Vec<String>>(json!("one")), Field::Raw(json!("one")));
+        assert_eq!(read::<Vec<i64>>(json!([1, "x", 3])), Field::Raw(Box::new(json!([1, "x", 3]))));
+        assert_eq!(read::<Vec<String>>(json!("one")), Field::Raw(Box::new(json!("one"))));
         let m: Field<BTreeMap<String, bool>> = read(json!({"a": "true", "b": false}));
         assert_eq!(m, Field::Ok(BTreeMap::from([("a".into(), true), ("b".into(), false)])));
-        assert_eq!(read::<BTreeMap<String, bool>>(json!({"a": 1})), Field::Raw(json!({"a": 1})));
+        assert_eq!(read::<BTreeMap<String, bool>>(json!({"a": 1})), Field::Raw(Box::new(json!({"a": 1}))));
     }
 }

@@ -203,3 +203,42 @@ fn a_nested_object_missing_a_required_field_is_kept_raw() {
     let back = inventory::round_trip_component("token_info", instance.clone()).unwrap().unwrap();
     assert_eq!(back["authorizationDetails"], json!({}));
 }
+
+/// A value set aside while an object decodes belongs to that object only:
+/// a nested object that fails (a required field missing) is kept raw under
+/// its own name, and its own misfit field does not surface in the parent.
+#[test]
+fn a_failed_nested_object_leaves_no_raw_value_to_its_parent() {
+    let spec = normalised();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let misfits = optional_properties(&spec);
+    let mut checked = 0;
+    for (parent, parent_schema) in schemas {
+        let Some(props) = parent_schema.get("properties").and_then(Value::as_object) else { continue };
+        for (field, prop) in props {
+            let Some(child) = prop.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) else {
+                continue;
+            };
+            let child_schema = &schemas[child];
+            let Some(required) = child_schema.get("required").and_then(Value::as_array).and_then(|r| r.first()) else {
+                continue;
+            };
+            let Some((_, misfit, kind)) = misfits.iter().find(|(name, _, _)| name == child) else { continue };
+            let mut nested = full(&spec, child_schema);
+            nested[misfit.as_str()] = wrong_value(kind);
+            nested.as_object_mut().unwrap().remove(required.as_str().unwrap());
+            let mut instance = full(&spec, parent_schema);
+            instance[field.as_str()] = nested;
+            let Some(result) = inventory::round_trip_component(parent, instance.clone()) else { continue };
+            let back = result.unwrap_or_else(|e| panic!("{parent}.{field}: the answer failed whole: {e}"));
+            assert_eq!(
+                without_empty(&back),
+                without_empty(&instance),
+                "{parent}.{field}: the failed {child} must come back as sent, and only under {field}"
+            );
+            checked += 1;
+        }
+    }
+    eprintln!("lenient_decode: {checked} failed nested objects checked");
+    assert!(checked > 0, "the spec nests objects with a required field");
+}
