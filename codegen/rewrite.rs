@@ -9,6 +9,7 @@
 //! | [`default_when_nothing_is_required`] | a type whose fields are all optional should have `Default` (`IdtokenReissueResponse::default()`); typify stops deriving it once the type keeps unknown fields |
 //! | [`lenient_decoding`] | one field whose value does not fit its type (a number in a string, a string where the spec says an object) fails the whole answer | every object type that keeps unknown fields decodes field by field through `crate::lenient`: numbers and booleans in strings are read, anything else that does not fit leaves the field unset and is kept raw in `extra` |
 //! | [`linear_builder_conversions`] | typify converts a struct builder with `Ok(Self { a: value.a?, b: value.b?, .. })`: every `?` is an exit that drops the fields not yet moved, so the code grows with the square of the field count (78,000 LLVM lines for `Service` alone) | the conversion first looks for an error without moving anything, then moves every field: the same result and first error, linear code |
+//! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
 //! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
 use std::collections::BTreeSet;
@@ -22,6 +23,7 @@ pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     default_when_nothing_is_required(file);
     plain_setters(file);
     linear_builder_conversions(file);
+    unallocated_path_segments(file);
     let enums = open_string_enums(file, json_schema);
     lenient_decoding(file, &enums);
     enums
@@ -127,6 +129,53 @@ pub fn linear_builder_conversions(file: &mut syn::File) {
             Ok(Self { #(#moves),* })
         });
     }
+}
+
+/// In every `format!` of the generated code, `encode_path(&x.to_string())`
+/// becomes `crate::request::PathSegment(&x)` (same encoding, no strings).
+pub fn unallocated_path_segments(file: &mut syn::File) {
+    struct Fix;
+    impl VisitMut for Fix {
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if mac.path.is_ident("format") {
+                let text = mac.tokens.to_string();
+                let rewritten = rewrite_encode_path(&text);
+                if rewritten != text {
+                    if let Ok(tokens) = rewritten.parse() {
+                        mac.tokens = tokens;
+                    }
+                }
+            }
+            syn::visit_mut::visit_macro_mut(self, mac);
+        }
+    }
+    Fix.visit_file_mut(file);
+}
+
+/// `encode_path (& x . to_string ())` → `crate :: request :: PathSegment (& x)`
+/// in a token string; anything else is left as it is.
+pub fn rewrite_encode_path(text: &str) -> String {
+    const START: &str = "encode_path (& ";
+    const END: &str = " . to_string ())";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(START) {
+        let after = &rest[i + START.len()..];
+        let ident_len = after.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(after.len());
+        let (ident, tail) = after.split_at(ident_len);
+        if ident.is_empty() || !tail.starts_with(END) {
+            out.push_str(&rest[..i + START.len()]);
+            rest = after;
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        out.push_str("crate :: request :: PathSegment (& ");
+        out.push_str(ident);
+        out.push(')');
+        rest = &tail[END.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The fields of `{ Ok(Self { f: value.f?, .. }) }`, if the block is exactly that.

@@ -99,3 +99,16 @@ fn the_vendored_revision_names_the_token_endpoint_operations_plainly() {
         assert_eq!(names[&("POST".to_string(), path.to_string())], name);
     }
 }
+
+#[test]
+fn path_parameters_are_formatted_without_temporary_strings() {
+    let progenitor = r#"format!("{}/api/{}/client/get/{}", client.baseurl, encode_path(&service_id.to_string()), encode_path(&client_id.to_string()),)"#;
+    let tokens: proc_macro2::TokenStream = progenitor.parse().unwrap();
+    let rewritten = rewrite::rewrite_encode_path(&tokens.to_string());
+    assert!(!rewritten.contains("encode_path"), "{rewritten}");
+    assert_eq!(rewritten.matches("crate :: request :: PathSegment (& ").count(), 2, "{rewritten}");
+    assert!(rewritten.contains("PathSegment (& client_id)"), "{rewritten}");
+    // Another shape is left alone.
+    let other = "encode_path (& x . as_str ())";
+    assert_eq!(rewrite::rewrite_encode_path(other), other);
+}
