@@ -36,7 +36,14 @@ impl std::fmt::Debug for Transport {
 }
 
 impl ClientHooks<Transport> for crate::generated::Client {
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    // A plain function returning the transport's own future, not an `async
+    // fn`: an `async fn` would keep a second copy of the request in its state
+    // (its argument and its local), and every call's future carries this one.
+    fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
@@ -51,10 +58,10 @@ impl ClientHooks<Transport> for crate::generated::Client {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            self.inner.execute(&self.client, request, info.operation_id).instrument(span).await
+            self.inner.execute(&self.client, request, info.operation_id).instrument(span)
         }
         #[cfg(not(feature = "tracing"))]
-        self.inner.execute(&self.client, request, info.operation_id).await
+        self.inner.execute(&self.client, request, info.operation_id)
     }
 }
 
@@ -108,12 +115,13 @@ enum Verdict {
 }
 
 impl Transport {
-    pub(crate) async fn execute(
-        &self,
-        client: &reqwest::Client,
+    /// Starts a call: the first attempt is under way when this returns.
+    pub(crate) fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> Execute<'a, impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + Unpin> {
         if let Some(auth) = &self.authorization {
             request.headers_mut().insert(AUTHORIZATION, auth.clone());
         }
@@ -122,48 +130,161 @@ impl Transport {
             .try_with(|c| (c.timeouts.unwrap_or(self.timeouts), c.retry.unwrap_or(self.retry)))
             .unwrap_or((self.timeouts, self.retry));
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        // Two clock reads per attempt: when it starts and when it ends.
+        // The one clock read of a call that is not retried (and not traced).
         let call_started = Instant::now();
-        // A total too large to add means no overall limit.
-        let deadline = call_started.checked_add(timeouts.total);
-        let mut started = call_started;
-        let mut attempt = 1;
-        loop {
-            let spare = (attempt < retry.max_attempts).then(|| request.try_clone()).flatten();
-            let remaining = match (attempt, deadline) {
-                (1, _) | (_, None) => timeouts.total,
-                (_, Some(d)) => d.saturating_duration_since(started),
-            };
-            // One timer per attempt, armed by reqwest: the client's own when
-            // it is the right one, else this request's.
-            let limit = timeouts.attempt.min(remaining);
-            if self.client_timeout != Some(limit) {
-                *request.timeout_mut() = Some(limit);
+        let mut call = Execute {
+            transport: self,
+            client,
+            operation,
+            timeouts,
+            retry,
+            safe,
+            attempt: 1,
+            call_started,
+            // A total too large to add means no overall limit.
+            deadline: call_started.checked_add(timeouts.total),
+            started: call_started,
+            spare: None,
+            start: start_attempt,
+            state: State::Done,
+        };
+        call.send(request);
+        call
+    }
+}
+
+/// One call through [`Transport::execute`]: its attempts, and the waits
+/// between them. Written by hand rather than as an `async fn` so that its
+/// state holds one request and one spare, nothing more: this future is part
+/// of every call's.
+pub(crate) struct Execute<'a, F> {
+    transport: &'a Transport,
+    client: &'a reqwest::Client,
+    operation: &'static str,
+    timeouts: Timeouts,
+    retry: RetryConfig,
+    safe: bool,
+    attempt: u32,
+    call_started: Instant,
+    deadline: Option<Instant>,
+    /// When the current attempt started.
+    started: Instant,
+    /// A copy of the request for the next attempt (a sent request is
+    /// consumed), while one may follow.
+    spare: Option<reqwest::Request>,
+    /// Sends one attempt (reqwest's future for it cannot be named).
+    start: fn(&reqwest::Client, reqwest::Request) -> F,
+    state: State<F>,
+}
+
+/// reqwest's `Client::execute`, as a function whose result type the call's
+/// future can hold without a box.
+fn start_attempt(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + Unpin {
+    client.execute(request)
+}
+
+enum State<F> {
+    /// An attempt is under way.
+    Sending(F),
+    /// Waiting before the next attempt; boxed, as only a retry needs a
+    /// timer's space.
+    Waiting(std::pin::Pin<Box<tokio::time::Sleep>>),
+    /// The answer was handed out.
+    Done,
+}
+
+impl<F> Execute<'_, F> {
+    /// Sends attempt `self.attempt`, keeping a spare copy if another may follow.
+    fn send(&mut self, mut request: reqwest::Request) {
+        self.spare = (self.attempt < self.retry.max_attempts).then(|| request.try_clone()).flatten();
+        let remaining = match (self.attempt, self.deadline) {
+            (1, _) | (_, None) => self.timeouts.total,
+            (_, Some(d)) => d.saturating_duration_since(self.started),
+        };
+        // One timer per attempt, armed by reqwest: the client's own when it
+        // is the right one, else this request's.
+        let limit = self.timeouts.attempt.min(remaining);
+        if self.transport.client_timeout != Some(limit) {
+            *request.timeout_mut() = Some(limit);
+        }
+        self.state = State::Sending((self.start)(self.client, request));
+    }
+
+    /// What follows an attempt's result: `None` when another attempt is
+    /// waited for, else the call's answer.
+    fn settle(&mut self, result: reqwest::Result<reqwest::Response>) -> Option<reqwest::Result<reqwest::Response>> {
+        // The clock is read again only where it is needed: for a retry's
+        // deadline, or for a trace that is recorded.
+        let traced = tracing_enabled();
+        let ended = traced.then(Instant::now);
+        if let Some(ended) = ended {
+            trace_attempt(self.operation, self.attempt, &result, ended.saturating_duration_since(self.started));
+        }
+        if let Verdict::RetryAfter(wait) = verdict(&self.retry, &result, self.safe, self.attempt + 1) {
+            if self.spare.is_some() && fits(ended.unwrap_or_else(Instant::now), wait, self.deadline) {
+                self.state = State::Waiting(Box::pin(tokio::time::sleep(wait)));
+                self.attempt += 1;
+                return None;
             }
+        }
+        self.spare = None;
+        self.state = State::Done;
+        if let Ok(r) = &result {
+            let _ = CALL.try_with(|c| c.status.set(r.status().as_u16()));
+        }
+        if traced {
+            trace_call(self.attempt, &result, self.call_started.elapsed());
+        }
+        Some(result.map(|r| self.transport.limit_body(r)))
+    }
+}
 
-            let result = client.execute(request).await;
-            let ended = Instant::now();
-            trace_attempt(operation, attempt, &result, ended.saturating_duration_since(started));
+impl<F> std::future::Future for Execute<'_, F>
+where
+    F: std::future::Future<Output = reqwest::Result<reqwest::Response>> + Unpin,
+{
+    type Output = reqwest::Result<reqwest::Response>;
 
-            let verdict = verdict(&retry, &result, safe, attempt + 1);
-            match (verdict, spare) {
-                (Verdict::RetryAfter(wait), Some(next)) if fits(ended, wait, deadline) => {
-                    // Boxed: only a retry needs a timer's space.
-                    Box::pin(tokio::time::sleep(wait)).await;
-                    request = next;
-                    attempt += 1;
-                    started = Instant::now();
-                }
-                _ => {
-                    if let Ok(r) = &result {
-                        let _ = CALL.try_with(|c| c.status.set(r.status().as_u16()));
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        use std::task::Poll;
+        // Every field is `Unpin` (reqwest's future boxes its state; the sleep is boxed).
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                State::Sending(pending) => {
+                    let Poll::Ready(result) = std::pin::Pin::new(pending).poll(cx) else { return Poll::Pending };
+                    if let Some(answer) = this.settle(result) {
+                        return Poll::Ready(answer);
                     }
-                    trace_call(attempt, &result, ended.saturating_duration_since(call_started));
-                    return result.map(|r| self.limit_body(r));
                 }
+                State::Waiting(sleep) => {
+                    let Poll::Ready(()) = sleep.as_mut().poll(cx) else { return Poll::Pending };
+                    this.started = Instant::now();
+                    // `settle` waits only when a spare is there.
+                    match this.spare.take() {
+                        Some(next) => this.send(next),
+                        None => this.state = State::Done,
+                    }
+                }
+                State::Done => panic!("authlete: a call's future was polled after it completed"),
             }
         }
     }
+}
+
+/// Whether attempts and calls are traced (a subscriber wants the
+/// crate's debug events): their latencies cost clock reads.
+#[cfg(feature = "tracing")]
+fn tracing_enabled() -> bool {
+    tracing::enabled!(target: "authlete", tracing::Level::DEBUG)
+}
+
+#[cfg(not(feature = "tracing"))]
+fn tracing_enabled() -> bool {
+    false
 }
 
 fn verdict(retry: &RetryConfig, result: &reqwest::Result<reqwest::Response>, safe: bool, next: u32) -> Verdict {
