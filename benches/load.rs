@@ -104,6 +104,21 @@ where
     );
 }
 
+/// The hand-written call: the same request and check as the crate's.
+async fn raw_call(raw: &reqwest::Client, endpoint: &str) -> bool {
+    let sent = raw
+        .post(endpoint)
+        .header("authorization", "Bearer bench-token")
+        .header("accept", "application/json")
+        .header("api-version", "3.0.16")
+        .json(&RawReissueRequest { access_token: "at", refresh_token: "rt" })
+        .send()
+        .await;
+    let Ok(response) = sent else { return false };
+    let Ok(bytes) = response.bytes().await else { return false };
+    serde_json::from_slice::<RawReissueResponse>(&bytes).is_ok_and(|r| r.action.as_deref() == Some("OK"))
+}
+
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
@@ -133,9 +148,14 @@ fn main() {
             .build()
             .unwrap();
         let raw = authlete::reqwest_client_builder().unwrap().build().unwrap();
+        // The same hand-written call on a client with the crate's default
+        // attempt timeout: what the timer alone costs, measured in the same
+        // run (not the baseline of the targets).
+        let raw_with_timeout =
+            authlete::reqwest_client_builder().unwrap().timeout(authlete::Timeouts::default().attempt).build().unwrap();
         let endpoint = format!("{url}/api/715948317/idtoken/reissue");
-        // Rounds alternate the two clients so that neither always runs on a
-        // warmer machine; report.py takes each one's median round.
+        // Rounds alternate the clients so that none always runs on a warmer
+        // machine; report.py takes each one's median round.
         let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
         for &c in &concurrencies {
             for _ in 0..rounds {
@@ -155,25 +175,14 @@ fn main() {
                     }
                 })
                 .await;
-                let (raw, endpoint) = (raw.clone(), endpoint.clone());
-                run("raw-reqwest", c, bounds, move || {
+                for (name, raw) in [("raw-reqwest", &raw), ("raw-reqwest-timeout", &raw_with_timeout)] {
                     let (raw, endpoint) = (raw.clone(), endpoint.clone());
-                    async move {
-                        let sent = raw
-                            .post(&endpoint)
-                            .header("authorization", "Bearer bench-token")
-                            .header("accept", "application/json")
-                            .header("api-version", "3.0.16")
-                            .json(&RawReissueRequest { access_token: "at", refresh_token: "rt" })
-                            .send()
-                            .await;
-                        let Ok(response) = sent else { return false };
-                        let Ok(bytes) = response.bytes().await else { return false };
-                        serde_json::from_slice::<RawReissueResponse>(&bytes)
-                            .is_ok_and(|r| r.action.as_deref() == Some("OK"))
-                    }
-                })
-                .await;
+                    run(name, c, bounds, move || {
+                        let (raw, endpoint) = (raw.clone(), endpoint.clone());
+                        async move { raw_call(&raw, &endpoint).await }
+                    })
+                    .await;
+                }
             }
         }
     });

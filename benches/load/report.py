@@ -14,10 +14,10 @@ for key, rs in groups.items():
     m["rounds"] = len(rs)
     rows.append(m)
 by = {(r["client"], r["concurrency"]): r for r in rows}
-print(f"{'client':<16}{'version':<12}{'conc':>5}{'calls/s':>10}{'CPU us/call':>13}{'errors':>8}")
+print(f"{'client':<20}{'version':<12}{'conc':>5}{'calls/s':>10}{'CPU us/call':>13}{'errors':>8}")
 for r in rows:
     cpu = r.get("cpu_us_per_call")
-    print(f"{r['client']:<16}{r.get('version', ''):<12}{r['concurrency']:>5}{r['calls_per_sec']:>10.0f}"
+    print(f"{r['client']:<20}{r.get('version', ''):<12}{r['concurrency']:>5}{r['calls_per_sec']:>10.0f}"
           f"{(f'{cpu:.1f}' if cpu is not None else '-'):>13}{r.get('errors', '-'):>8}")
 print()
 for c in (1, 64):
@@ -27,6 +27,12 @@ for c in (1, 64):
     print(f"concurrency {c}: crate/raw calls/s {ours['calls_per_sec'] / raw['calls_per_sec']:.3f}, "
           f"CPU/call {ours['cpu_us_per_call'] / raw['cpu_us_per_call']:.3f}"
           + (f", crate/wrk {ours['calls_per_sec'] / wrk['calls_per_sec']:.3f}" if wrk else ""))
+    timed = by.get(("raw-reqwest-timeout", c))
+    if timed:
+        print(f"  raw reqwest with the crate's attempt timeout / raw reqwest: calls/s "
+              f"{timed['calls_per_sec'] / raw['calls_per_sec']:.3f}, CPU/call {timed['cpu_us_per_call'] / raw['cpu_us_per_call']:.3f}; "
+              f"crate / it: calls/s {ours['calls_per_sec'] / timed['calls_per_sec']:.3f}, "
+              f"CPU/call {ours['cpu_us_per_call'] / timed['cpu_us_per_call']:.3f}")
     peers = [by[(p, c)] for p in ("typescript-sdk", "python-sdk") if (p, c) in by]
     if peers:
         best_rate = max(peers, key=lambda p: p["calls_per_sec"])
