@@ -284,6 +284,11 @@ impl AuthleteBuilder {
                     .tls_backend_preconfigured(crate::tls::client_config(&self.extra_roots)?)
                     .timeout(first_attempt)
                     .connect_timeout(self.timeouts.connect)
+                    // The crate retries by its own policy (transport.rs).
+                    // reqwest's would only re-send HTTP/2 refusals, and this
+                    // client speaks HTTP/1.1 (its TLS offers no ALPN), yet
+                    // it would copy every request's headers in case: off.
+                    .retry(reqwest::retry::never().max_retries_per_request(0))
                     .user_agent(concat!("authlete-rust/", env!("CARGO_PKG_VERSION")))
                     .build()
                     .map_err(ConfigError::HttpClient)?;

@@ -74,3 +74,15 @@ pub(crate) fn client_config(extra_roots: &[CertificateDer<'static>]) -> Result<r
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_client_config_offers_no_alpn_so_connections_are_http1() {
+        // client.rs turns reqwest's own retry layer off because it only acts
+        // on HTTP/2; an ALPN offer could negotiate HTTP/2.
+        if let Ok(config) = super::client_config(&[]) {
+            assert!(config.alpn_protocols.is_empty(), "{:?}", config.alpn_protocols);
+        }
+    }
+}
