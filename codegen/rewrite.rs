@@ -9,10 +9,11 @@
 //! | [`default_when_nothing_is_required`] | a type whose fields are all optional should have `Default` (`IdtokenReissueResponse::default()`); typify stops deriving it once the type keeps unknown fields |
 //! | [`lenient_decoding`] | one field whose value does not fit its type (a number in a string, a string where the spec says an object) fails the whole answer | every object type that keeps unknown fields decodes field by field through `crate::lenient`: numbers and booleans in strings are read, anything else that does not fit leaves the field unset and is kept raw in `extra` |
 //! | [`linear_builder_conversions`] | typify converts a struct builder with `Ok(Self { a: value.a?, b: value.b?, .. })`: every `?` is an exit that drops the fields not yet moved, so the code grows with the square of the field count (78,000 LLVM lines for `Service` alone) | the conversion first looks for an error without moving anything, then moves every field: the same result and first error, linear code |
+//! | [`unset_messages_without_strings`] | typify's struct builders and progenitor's operation builders start every required field as an error message, `Err("no value supplied for x".to_string())`: one string allocated (and freed) per required field on every request, though the message is read only when the field stays unset | a required field starts as `Err(String::new())`, and the message, now a literal, is made where the error is read (the builder's conversion, the operation's `send`) |
 //! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
 //! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;
@@ -23,6 +24,7 @@ pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     default_when_nothing_is_required(file);
     plain_setters(file);
     linear_builder_conversions(file);
+    unset_messages_without_strings(file);
     unallocated_path_segments(file);
     let enums = open_string_enums(file, json_schema);
     lenient_decoding(file, &enums);
@@ -120,7 +122,9 @@ pub fn linear_builder_conversions(file: &mut syn::File) {
             continue;
         };
         let Some(fields) = question_mark_fields(&f.block) else { continue };
-        let errors = fields.iter().map(|m| quote::quote!(value.#m.as_ref().err()));
+        // The message of a field left unset is filled in later, by
+        // `unset_messages_without_strings`; "" until then.
+        let errors = fields.iter().map(|m| quote::quote!((value.#m.as_ref().err(), "")));
         let moves = fields.iter().map(|m| quote::quote!(#m: crate::builder_convert::checked(value.#m)));
         f.block = syn::parse_quote!({
             if let Some(e) = crate::builder_convert::first_error(&[#(#errors),*]) {
@@ -128,6 +132,194 @@ pub fn linear_builder_conversions(file: &mut syn::File) {
             }
             Ok(Self { #(#moves),* })
         });
+    }
+}
+
+/// `Err("..".to_string())` → `Some("..")` (the literal), else `None`.
+fn literal_error(expr: &syn::Expr) -> Option<syn::LitStr> {
+    let syn::Expr::Call(call) = expr else { return None };
+    let syn::Expr::Path(err) = call.func.as_ref() else { return None };
+    if !err.path.is_ident("Err") || call.args.len() != 1 {
+        return None;
+    }
+    let syn::Expr::MethodCall(m) = &call.args[0] else { return None };
+    let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = m.receiver.as_ref() else { return None };
+    (m.method == "to_string" && m.args.is_empty()).then(|| text.clone())
+}
+
+/// The `Self { .. }` a function of `imp` named `name` ends with.
+fn constructor_mut<'a>(imp: &'a mut syn::ItemImpl, name: &str) -> Option<&'a mut syn::ExprStruct> {
+    imp.items.iter_mut().find_map(|i| match i {
+        syn::ImplItem::Fn(f) if f.sig.ident == name => match f.block.stmts.last_mut()? {
+            syn::Stmt::Expr(syn::Expr::Struct(s), None) if s.path.is_ident("Self") => Some(s),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn member_name(m: &syn::Member) -> String {
+    match m {
+        syn::Member::Named(i) => i.to_string(),
+        syn::Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
+/// Required fields of builders start as `Err(String::new())` instead of an
+/// allocated message; the message (a literal) is made where the error is
+/// read. Only where every reader is known to be rewritten:
+/// - `types::builder`: the `Default` of a builder whose conversion was made
+///   linear (`first_error` receives each field's message);
+/// - `builder`: the `new` of an operation builder whose `send` reads the
+///   field as `let x = x.map_err(Error::InvalidRequest)?;` (it becomes
+///   `crate::builder_convert::unset_or(e, "..")`).
+pub fn unset_messages_without_strings(file: &mut syn::File) {
+    if let Some(types) = types_module(file) {
+        if let Some(builder) = types.iter_mut().find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        }) {
+            struct_builder_messages(builder);
+        }
+    }
+    if let Some(builder) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) {
+        operation_builder_messages(builder);
+    }
+}
+
+fn struct_builder_messages(builder: &mut [syn::Item]) {
+    // type name → its linear conversion's `first_error(&[..])` argument list.
+    let mut messages: BTreeMap<String, BTreeMap<String, syn::LitStr>> = BTreeMap::new();
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        if !is_default_impl(imp) {
+            continue;
+        }
+        let Some(name) = self_name(imp) else { continue };
+        let Some(init) = constructor_mut(imp, "default") else { continue };
+        let mut found = BTreeMap::new();
+        for fv in init.fields.iter_mut() {
+            if let Some(text) = literal_error(&fv.expr) {
+                found.insert(member_name(&fv.member), text);
+            }
+        }
+        messages.insert(name, found);
+    }
+    // Conversions: fill in each field's message; remember which were.
+    let mut filled: BTreeSet<String> = BTreeSet::new();
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let is_try_from =
+            imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "TryFrom"));
+        // `impl TryFrom<X> for super::X`: the builder is the trait's argument.
+        let Some(name) = imp.trait_.as_ref().and_then(|(_, p, _)| {
+            let syn::PathArguments::AngleBracketed(args) = &p.segments.last()?.arguments else { return None };
+            match args.args.first()? {
+                syn::GenericArgument::Type(syn::Type::Path(t)) => t.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            }
+        }) else {
+            continue;
+        };
+        let Some(fields) = messages.get(&name).filter(|_| is_try_from) else { continue };
+        struct Fill<'a>(&'a BTreeMap<String, syn::LitStr>, bool);
+        impl VisitMut for Fill<'_> {
+            fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+                let is_first_error = matches!(call.func.as_ref(), syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "first_error"));
+                if is_first_error {
+                    if let Some(syn::Expr::Reference(r)) = call.args.first_mut() {
+                        if let syn::Expr::Array(a) = r.expr.as_mut() {
+                            for el in a.elems.iter_mut() {
+                                let syn::Expr::Tuple(t) = el else { continue };
+                                let field = match t.elems.first() {
+                                    Some(syn::Expr::MethodCall(err)) => match err.receiver.as_ref() {
+                                        syn::Expr::MethodCall(as_ref) => match as_ref.receiver.as_ref() {
+                                            syn::Expr::Field(f) => Some(member_name(&f.member)),
+                                            _ => None,
+                                        },
+                                        _ => None,
+                                    },
+                                    _ => None,
+                                };
+                                if let (Some(text), Some(slot)) =
+                                    (field.and_then(|f| self.0.get(&f)), t.elems.last_mut())
+                                {
+                                    *slot = syn::parse_quote!(#text);
+                                }
+                            }
+                            self.1 = true;
+                        }
+                    }
+                }
+                syn::visit_mut::visit_expr_call_mut(self, call);
+            }
+        }
+        let mut fill = Fill(fields, false);
+        fill.visit_item_impl_mut(imp);
+        if fill.1 {
+            filled.insert(name);
+        }
+    }
+    // Defaults of the filled conversions: no string until it is needed.
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        if !is_default_impl(imp) || !self_name(imp).is_some_and(|n| filled.contains(&n)) {
+            continue;
+        }
+        let Some(init) = constructor_mut(imp, "default") else { continue };
+        for fv in init.fields.iter_mut() {
+            if literal_error(&fv.expr).is_some() {
+                fv.expr = syn::parse_quote!(Err(::std::string::String::new()));
+            }
+        }
+    }
+}
+
+fn operation_builder_messages(builder: &mut [syn::Item]) {
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(init) = constructor_mut(imp, "new") else { continue };
+        let unset: BTreeMap<String, syn::LitStr> =
+            init.fields.iter().filter_map(|fv| Some((member_name(&fv.member), literal_error(&fv.expr)?))).collect();
+        if unset.is_empty() {
+            continue;
+        }
+        // In `send`: `let x = x.map_err(Error::InvalidRequest)?;` for each.
+        let mut rewritten = BTreeSet::new();
+        for i in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = i else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            for stmt in f.block.stmts.iter_mut() {
+                let syn::Stmt::Local(local) = stmt else { continue };
+                let syn::Pat::Ident(bound) = &local.pat else { continue };
+                let Some(text) = unset.get(&bound.ident.to_string()) else { continue };
+                let Some(init) = local.init.as_mut() else { continue };
+                let syn::Expr::Try(t) = init.expr.as_mut() else { continue };
+                let syn::Expr::MethodCall(m) = t.expr.as_mut() else { continue };
+                let reads_itself = matches!(m.receiver.as_ref(), syn::Expr::Path(p) if p.path.is_ident(&bound.ident));
+                let plain = m.method == "map_err"
+                    && m.args.len() == 1
+                    && matches!(&m.args[0], syn::Expr::Path(p)
+                        if p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>() == ["Error", "InvalidRequest"]);
+                if reads_itself && plain {
+                    m.args[0] =
+                        syn::parse_quote!(|e| Error::InvalidRequest(crate::builder_convert::unset_or(e, #text)));
+                    rewritten.insert(bound.ident.to_string());
+                }
+            }
+        }
+        let Some(init) = constructor_mut(imp, "new") else { continue };
+        for fv in init.fields.iter_mut() {
+            if rewritten.contains(&member_name(&fv.member)) {
+                fv.expr = syn::parse_quote!(Err(::std::string::String::new()));
+            }
+        }
     }
 }
 

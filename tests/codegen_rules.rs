@@ -112,3 +112,63 @@ fn path_parameters_are_formatted_without_temporary_strings() {
     let other = "encode_path (& x . as_str ())";
     assert_eq!(rewrite::rewrite_encode_path(other), other);
 }
+
+#[test]
+fn required_fields_start_without_an_allocated_message() {
+    // progenitor's and typify's shapes, cut down to one builder each.
+    let mut file: syn::File = syn::parse_str(
+        r#"
+        pub mod types {
+            pub mod builder {
+                pub struct Req { a: Result<String, String>, b: Result<Option<String>, String> }
+                impl ::std::default::Default for Req {
+                    fn default() -> Self {
+                        Self { a: Err("no value supplied for a".to_string()), b: Ok(Default::default()) }
+                    }
+                }
+                impl ::std::convert::TryFrom<Req> for super::Req {
+                    type Error = super::error::ConversionError;
+                    fn try_from(value: Req) -> Result<Self, super::error::ConversionError> {
+                        Ok(Self { a: value.a?, b: value.b? })
+                    }
+                }
+                pub struct Odd { a: Result<String, String> }
+                impl ::std::default::Default for Odd {
+                    fn default() -> Self { Self { a: Err("no value supplied for a".to_string()) } }
+                }
+                impl ::std::convert::TryFrom<Odd> for super::Odd {
+                    type Error = super::error::ConversionError;
+                    fn try_from(value: Odd) -> Result<Self, super::error::ConversionError> {
+                        let a = value.a?;
+                        Ok(Self { a })
+                    }
+                }
+            }
+        }
+        pub mod builder {
+            pub struct Op<'a> { client: &'a super::Client, service_id: Result<String, String> }
+            impl<'a> Op<'a> {
+                pub fn new(client: &'a super::Client) -> Self {
+                    Self { client: client, service_id: Err("service_id was not initialized".to_string()) }
+                }
+                pub async fn send(self) -> Result<(), Error<()>> {
+                    let Self { client, service_id } = self;
+                    let service_id = service_id.map_err(Error::InvalidRequest)?;
+                    Ok(())
+                }
+            }
+        }
+        "#,
+    )
+    .unwrap();
+    rewrite::linear_builder_conversions(&mut file);
+    rewrite::unset_messages_without_strings(&mut file);
+    let text = quote::quote!(#file).to_string();
+    // Rewritten: the message moved to where the error is read.
+    assert!(text.contains(r#"(value . a . as_ref () . err () , "no value supplied for a")"#), "{text}");
+    assert!(text.contains(r#"unset_or (e , "service_id was not initialized")"#), "{text}");
+    assert_eq!(text.matches("Err (:: std :: string :: String :: new ())").count(), 2, "{text}");
+    // A conversion of another shape keeps its builder's allocated message,
+    // since nothing would put the message back.
+    assert_eq!(text.matches(r#"Err ("no value supplied for a" . to_string ())"#).count(), 1, "{text}");
+}
