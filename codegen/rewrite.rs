@@ -11,6 +11,8 @@
 //! | [`linear_builder_conversions`] | typify converts a struct builder with `Ok(Self { a: value.a?, b: value.b?, .. })`: every `?` is an exit that drops the fields not yet moved, so the code grows with the square of the field count (78,000 LLVM lines for `Service` alone) | the conversion first looks for an error without moving anything, then moves every field: the same result and first error, linear code |
 //! | [`unset_messages_without_strings`] | typify's struct builders and progenitor's operation builders start every required field as an error message, `Err("no value supplied for x".to_string())`: one string allocated (and freed) per required field on every request, though the message is read only when the field stays unset | a required field starts as `Err(String::new())`, and the message, now a literal, is made where the error is read (the builder's conversion, the operation's `send`) |
 //! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
+//! | [`headers_in_the_request_chain`] | progenitor collects an operation's headers (`api-version`, header parameters) in a map of their own, then merges it into the request: two allocations and a hashed replace per request | when the map only ever receives unconditional `append`s, each becomes a `.header(name, value)` of the request builder, which appends to the request's own map |
+//! | [`urls_in_one_allocation`] | `format!` sizes an operation's URL from its literal pieces only, so the base URL and path parameters make it grow once more on every request | the URL is written into a string with room for it from the start (`crate::request::url`) |
 //! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +28,8 @@ pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     linear_builder_conversions(file);
     unset_messages_without_strings(file);
     unallocated_path_segments(file);
+    headers_in_the_request_chain(file);
+    urls_in_one_allocation(file);
     let enums = open_string_enums(file, json_schema);
     lenient_decoding(file, &enums);
     enums
@@ -318,6 +322,135 @@ fn operation_builder_messages(builder: &mut [syn::Item]) {
         for fv in init.fields.iter_mut() {
             if rewritten.contains(&member_name(&fv.member)) {
                 fv.expr = syn::parse_quote!(Err(::std::string::String::new()));
+            }
+        }
+    }
+}
+
+/// Whether `tokens` mention the identifier `name`.
+fn mentions(tokens: TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(g.stream(), name),
+        _ => false,
+    })
+}
+
+/// In each operation's `send`: `let mut header_map = HeaderMap::with_capacity(n);`
+/// followed only by unconditional `header_map.append(k, v);` and read once,
+/// as `.headers(header_map)` of the request builder, becomes `.header(k, v)`
+/// calls in its place. Any other use of the map leaves the function as it is.
+pub fn headers_in_the_request_chain(file: &mut syn::File) {
+    let Some(builder) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        for i in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = i else { continue };
+            if f.sig.ident == "send" {
+                chain_headers(&mut f.block.stmts);
+            }
+        }
+    }
+}
+
+fn chain_headers(stmts: &mut Vec<syn::Stmt>) {
+    const MAP: &str = "header_map";
+    let Some(start) = stmts.iter().position(|st| match st {
+        syn::Stmt::Local(l) => {
+            matches!(&l.pat, syn::Pat::Ident(p) if p.ident == MAP)
+                && l.init.as_ref().is_some_and(|init| matches!(init.expr.as_ref(), syn::Expr::Call(c)
+                    if matches!(c.func.as_ref(), syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "with_capacity"))))
+        }
+        _ => false,
+    }) else {
+        return;
+    };
+    // The unconditional appends that follow.
+    let mut pairs = Vec::new();
+    let mut end = start + 1;
+    while let Some(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_))) = stmts.get(end) {
+        let on_map = matches!(m.receiver.as_ref(), syn::Expr::Path(p) if p.path.is_ident(MAP));
+        if !(on_map && m.method == "append" && m.args.len() == 2) {
+            break;
+        }
+        pairs.push((m.args[0].clone(), m.args[1].clone()));
+        end += 1;
+    }
+    // Exactly one other statement may name the map: the request's builder.
+    let users: Vec<usize> = (end..stmts.len())
+        .filter(|&k| {
+            let st = &stmts[k];
+            mentions(quote::quote!(#st), MAP)
+        })
+        .collect();
+    let [user] = users.as_slice() else { return };
+    let syn::Stmt::Local(request) = &mut stmts[*user] else { return };
+    let Some(init) = request.init.as_mut() else { return };
+    struct Chain {
+        pairs: Vec<(syn::Expr, syn::Expr)>,
+        done: bool,
+    }
+    impl VisitMut for Chain {
+        fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(m) = e {
+                let reads_map = m.method == "headers"
+                    && m.args.len() == 1
+                    && matches!(&m.args[0], syn::Expr::Path(p) if p.path.is_ident(MAP));
+                if reads_map && !self.done {
+                    let mut chained = (*m.receiver).clone();
+                    for (name, value) in &self.pairs {
+                        chained = syn::parse_quote!(#chained.header(#name, #value));
+                    }
+                    *e = chained;
+                    self.done = true;
+                    return;
+                }
+            }
+            syn::visit_mut::visit_expr_mut(self, e);
+        }
+    }
+    let mut chain = Chain { pairs, done: false };
+    let mut rewritten = (*init.expr).clone();
+    chain.visit_expr_mut(&mut rewritten);
+    // Only when that was the map's one use.
+    if chain.done && !mentions(quote::quote!(#rewritten), MAP) {
+        *init.expr = rewritten;
+        stmts.drain(start..end);
+    }
+}
+
+/// In each operation's `send`, `let url = format!(..);` becomes
+/// `let url = crate::request::url(format_args!(..));`.
+pub fn urls_in_one_allocation(file: &mut syn::File) {
+    let Some(builder) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        for i in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = i else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            for stmt in f.block.stmts.iter_mut() {
+                let syn::Stmt::Local(local) = stmt else { continue };
+                if !matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") {
+                    continue;
+                }
+                let Some(init) = local.init.as_mut() else { continue };
+                let syn::Expr::Macro(m) = init.expr.as_ref() else { continue };
+                if m.mac.path.is_ident("format") {
+                    let args = &m.mac.tokens;
+                    *init.expr = syn::parse_quote!(crate::request::url(format_args!(#args)));
+                }
             }
         }
     }

@@ -257,6 +257,17 @@ impl<T: std::fmt::Display + ?Sized> std::fmt::Display for PathSegment<'_, T> {
     }
 }
 
+/// An operation's URL (rule `urls_in_one_allocation`): written into a string
+/// with room for a base URL and path, where `format!` would size it from
+/// the literal pieces alone and grow it on every request.
+#[doc(hidden)]
+pub fn url(parts: std::fmt::Arguments<'_>) -> String {
+    let mut url = String::with_capacity(128);
+    // Writing into a `String` cannot fail.
+    let _ = std::fmt::Write::write_fmt(&mut url, parts);
+    url
+}
+
 /// A decoded success: the body plus the status and headers it came with.
 /// Dereferences to the body.
 pub struct Response<T> {
@@ -394,5 +405,15 @@ mod tests {
             assert_eq!(PathSegment(raw).to_string(), progenitor_client::encode_path(raw), "{raw:?}");
         }
         assert_eq!(PathSegment(&42i64).to_string(), "42");
+    }
+
+    #[test]
+    fn urls_are_written_as_format_would() {
+        let base = "http://127.0.0.1:8080";
+        let id = "a b/c";
+        assert_eq!(
+            super::url(format_args!("{}/api/{}/x", base, PathSegment(id))),
+            format!("{}/api/{}/x", base, PathSegment(id))
+        );
     }
 }

@@ -42,6 +42,12 @@ async fn sends_bearer_token_service_id_and_json_body() {
     assert_eq!(req.header("authorization"), Some("Bearer tok-SECRET-123"));
     assert!(req.header("content-type").unwrap().starts_with("application/json"));
     assert_eq!(req.json(), json!({"accessToken": "at", "refreshToken": "rt"}));
+    // Each header once: the spec's version, the media type we read.
+    let once = |name: &str| req.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count() == 1;
+    assert!(["api-version", "accept", "authorization", "user-agent"].iter().all(|n| once(n)), "{:?}", req.headers);
+    let version = support::spec::normalised()["info"]["version"].as_str().map(str::to_owned);
+    assert_eq!(req.header("api-version"), version.as_deref());
+    assert_eq!(req.header("accept"), Some("application/json"));
 }
 
 #[tokio::test]

@@ -172,3 +172,29 @@ fn required_fields_start_without_an_allocated_message() {
     // since nothing would put the message back.
     assert_eq!(text.matches(r#"Err ("no value supplied for a" . to_string ())"#).count(), 1, "{text}");
 }
+
+#[test]
+fn unconditional_headers_go_into_the_request_chain() {
+    let send = |extra: &str| -> syn::File {
+        syn::parse_str(&format!(
+            r#"pub mod builder {{ impl<'a> Op<'a> {{ pub async fn send(self) -> R {{
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                {extra}
+                let mut request = client.client.get(url).header(ACCEPT, json).headers(header_map).build()?;
+                Ok(request)
+            }} }} }}"#
+        ))
+        .unwrap()
+    };
+    let mut plain = send("");
+    rewrite::headers_in_the_request_chain(&mut plain);
+    let text = quote::quote!(#plain).to_string();
+    assert!(!text.contains("header_map"), "{text}");
+    assert!(text.contains(r#". header (ACCEPT , json) . header (HeaderName :: from_static ("api-version") , HeaderValue :: from_static ("1")) . build ()"#), "{text}");
+    // A header set under a condition keeps progenitor's map.
+    let mut conditional = send(r#"if let Some(v) = &x { header_map.append("x-y", v.clone()); }"#);
+    let before = quote::quote!(#conditional).to_string();
+    rewrite::headers_in_the_request_chain(&mut conditional);
+    assert_eq!(quote::quote!(#conditional).to_string(), before);
+}
