@@ -630,10 +630,11 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             const PATH: &'static str = #path;
             fn send_raw(
                 self,
+                call: &crate::transport::CallContext,
             ) -> impl ::std::future::Future<
                 Output = ::std::result::Result<ResponseValue<#success>, Error<#error>>,
             > + Send {
-                self.send()
+                self.send_in(call)
             }
             fn error_body(body: #error) -> crate::request::ErrorBody {
                 #error_body

@@ -13,6 +13,7 @@
 //! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
 //! | [`headers_in_the_request_chain`] | progenitor collects an operation's headers (`api-version`, header parameters) in a map of their own, then merges it into the request: two allocations and a hashed replace per request | when the map only ever receives unconditional `append`s, each becomes a `.header(name, value)` of the request builder, which appends to the request's own map |
 //! | [`urls_in_one_allocation`] | `format!` sizes an operation's URL from its literal pieces only, so the base URL and path parameters make it grow once more on every request | the URL is written into a string with room for it from the start (`crate::request::url`) |
+//! | [`explicit_call_context`] | a request's own timeouts and retry policy must reach the transport, and the final status come back, through progenitor's `send`, which has no parameter for them (a task-local did it: a wrapper future on every call) | `send` becomes `send_in(self, call: &CallContext)` passing `call` to the transport (`exec_in`); `send` itself remains, for progenitor's callers, as `send_in` with the client's settings |
 //! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;
 
-/// Applies every rule; returns the string enums it opened.
+/// Applies every rule but [`explicit_call_context`] (which `generate.rs`
+/// applies last); returns the string enums it opened.
 pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     optional_flattened_maps(file);
     default_when_nothing_is_required(file);
@@ -453,6 +455,61 @@ pub fn urls_in_one_allocation(file: &mut syn::File) {
                 }
             }
         }
+    }
+}
+
+/// Applied last, after the documentation and the client layer have read
+/// progenitor's `send` (`codegen/generate.rs`).
+///
+/// In each operation builder whose `send` hands its request over as
+/// `client.exec(request, &info)`: that `send` becomes
+/// `pub(crate) async fn send_in(self, call: &crate::transport::CallContext)`
+/// calling `client.exec_in(request, &info, call)`, and a new `send` (with
+/// the old one's documentation) runs it with the client's own settings.
+pub fn explicit_call_context(file: &mut syn::File) {
+    let Some(builder) = file.items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    struct PassCall(bool);
+    impl VisitMut for PassCall {
+        fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
+            let on_client = matches!(m.receiver.as_ref(), syn::Expr::Path(p) if p.path.is_ident("client"));
+            if on_client && m.method == "exec" && m.args.len() == 2 {
+                m.method = syn::parse_quote!(exec_in);
+                m.args.push(syn::parse_quote!(call));
+                self.0 = true;
+            }
+            syn::visit_mut::visit_expr_method_call_mut(self, m);
+        }
+    }
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(at) = imp.items.iter().position(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "send")) else {
+            continue;
+        };
+        let syn::ImplItem::Fn(send) = &mut imp.items[at] else { continue };
+        let mut pass = PassCall(false);
+        pass.visit_block_mut(&mut send.block);
+        if !pass.0 {
+            continue;
+        }
+        let docs: Vec<syn::Attribute> = send.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+        send.attrs.retain(|a| !a.path().is_ident("doc"));
+        send.attrs.push(syn::parse_quote!(#[doc = "`send` with this call's overrides, its status left in `call`."]));
+        send.vis = syn::parse_quote!(pub(crate));
+        send.sig.ident = syn::parse_quote!(send_in);
+        send.sig.inputs.push(syn::parse_quote!(call: &crate::transport::CallContext));
+        let output = send.sig.output.clone();
+        let wrapper: syn::ImplItemFn = syn::parse_quote! {
+            #(#docs)*
+            pub async fn send(self) #output {
+                self.send_in(&crate::transport::NO_OVERRIDES).await
+            }
+        };
+        imp.items.insert(at + 1, syn::ImplItem::Fn(wrapper));
     }
 }
 

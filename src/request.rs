@@ -36,9 +36,11 @@ pub trait Operation: Sized {
     const METHOD: &'static str;
     /// The path template, e.g. `/api/{serviceId}/auth/token`.
     const PATH: &'static str;
-    /// Runs progenitor's `send`.
+    /// Runs progenitor's `send` (as rewritten by rule
+    /// `explicit_call_context`) with this call's overrides and status.
     fn send_raw(
         self,
+        call: &crate::transport::CallContext,
     ) -> impl Future<Output = Result<ResponseValue<Self::Success>, progenitor_client::Error<Self::ErrorBody>>> + Send;
     /// What the client layer reads of a documented error body.
     fn error_body(body: Self::ErrorBody) -> ErrorBody;
@@ -184,40 +186,40 @@ impl<B: Operation> Request<B> {
     /// An [`Error`] for every failure: Authlete's error body
     /// ([`Error::Api`]), another status, transport, timeout, an undecodable
     /// or oversized body, or an invalid request (e.g. no service id).
-    pub async fn send(self) -> Result<Response<B::Output>, Error> {
-        // The transport notes the final status here, for errors progenitor
-        // reports without it.
-        let context =
-            crate::transport::CallContext { timeouts: self.timeouts, retry: self.retry, ..Default::default() };
-        let (result, status) = crate::transport::CALL
-            .scope(context, async {
-                let result = self.builder.send_raw().await;
-                (result, crate::transport::CALL.with(|c| c.status.get()))
-            })
-            .await;
-        let status = reqwest::StatusCode::from_u16(status).ok();
-        match result {
-            // progenitor's value already owns the status and headers: kept as
-            // they are, not copied.
-            Ok(value) => {
-                let mut body = None;
-                let parts = value.map::<_, _, std::convert::Infallible>(|success| body = Some(B::output(success)));
-                match (parts, body) {
-                    (Ok(parts), Some(body)) => Ok(Response { parts, body }),
-                    // `map` calls the closure once and cannot fail.
-                    _ => unreachable!("ResponseValue::map ran its closure"),
+    // A function returning an `async move` block rather than an `async fn`:
+    // the `async fn` would hold `self` twice (its argument and its local).
+    #[allow(clippy::manual_async_fn)]
+    pub fn send(self) -> impl Future<Output = Result<Response<B::Output>, Error>> {
+        async move {
+            // The request's own settings in, the final status out (for errors
+            // progenitor reports without it).
+            let call = crate::transport::CallContext::new(self.timeouts, self.retry);
+            let result = self.builder.send_raw(&call).await;
+            let status = call.status();
+            let status = reqwest::StatusCode::from_u16(status).ok();
+            match result {
+                // progenitor's value already owns the status and headers: kept as
+                // they are, not copied.
+                Ok(value) => {
+                    let mut body = None;
+                    let parts = value.map::<_, _, std::convert::Infallible>(|success| body = Some(B::output(success)));
+                    match (parts, body) {
+                        (Ok(parts), Some(body)) => Ok(Response { parts, body }),
+                        // `map` calls the closure once and cannot fail.
+                        _ => unreachable!("ResponseValue::map ran its closure"),
+                    }
                 }
+                Err(progenitor_client::Error::UnexpectedResponse(response))
+                    if B::no_content(response.status().as_u16()).is_some() =>
+                {
+                    let status = response.status();
+                    let body = B::no_content(status.as_u16()).expect("checked by the guard");
+                    Ok(Response { parts: ResponseValue::new((), status, response.headers().clone()), body })
+                }
+                // Boxed: the error path's future would otherwise add its size to
+                // every call's future.
+                Err(e) => Err(Box::pin(Error::from_progenitor(e, B::NAME, B::error_body, status)).await),
             }
-            Err(progenitor_client::Error::UnexpectedResponse(response))
-                if B::no_content(response.status().as_u16()).is_some() =>
-            {
-                let status = response.status();
-                let body = B::no_content(status.as_u16()).expect("checked by the guard");
-                Ok(Response { parts: ResponseValue::new((), status, response.headers().clone()), body })
-            }
-            // Boxed: the error path's future would otherwise add its size to
-            // every call's future.
-            Err(e) => Err(Box::pin(Error::from_progenitor(e, B::NAME, B::error_body, status)).await),
         }
     }
 }

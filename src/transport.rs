@@ -3,6 +3,7 @@
 //! tracing. It plugs into progenitor through `ClientHooks::exec`, so the
 //! generated code and the raw client (`Authlete::raw`) get it too.
 
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo};
@@ -36,14 +37,28 @@ impl std::fmt::Debug for Transport {
 }
 
 impl ClientHooks<Transport> for crate::generated::Client {
-    // A plain function returning the transport's own future, not an `async
-    // fn`: an `async fn` would keep a second copy of the request in its state
-    // (its argument and its local), and every call's future carries this one.
+    // progenitor's own `exec`, for calls that did not come through
+    // `Request::send` (none do once rule `explicit_call_context` has run).
     fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        self.exec_in(request, info, &NO_OVERRIDES)
+    }
+}
+
+impl crate::generated::Client {
+    /// Runs one call through the transport, with `call`'s overrides; its
+    /// status is left in `call`. A plain function returning the transport's
+    /// own future, not an `async fn`: that would keep a second copy of the
+    /// request in its state, and every call's future carries this one.
+    pub(crate) fn exec_in<'a>(
+        &'a self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+        call: &'a CallContext,
+    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
@@ -58,31 +73,42 @@ impl ClientHooks<Transport> for crate::generated::Client {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            self.inner.execute(&self.client, request, info.operation_id).instrument(span)
+            self.inner.execute(&self.client, request, info.operation_id, call).instrument(span)
         }
         #[cfg(not(feature = "tracing"))]
-        self.inner.execute(&self.client, request, info.operation_id)
+        self.inner.execute(&self.client, request, info.operation_id, call)
     }
 }
 
-/// What one call through [`Request::send`](crate::Request::send) carries
-/// past progenitor's generated code: the request's own overrides in, the
-/// final status out.
-#[derive(Default)]
-pub(crate) struct CallContext {
-    /// The status of the last answer, for errors that progenitor reports
-    /// without it (an undecodable body).
-    pub(crate) status: std::cell::Cell<u16>,
+/// What one call carries through progenitor's generated `send` (rule
+/// `explicit_call_context` passes it down): the request's own overrides
+/// in, the final status out. Not API.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct CallContext {
+    /// The status of the last answer (0: none), for errors that progenitor
+    /// reports without it (an undecodable body).
+    status: AtomicU16,
     /// `Request::timeouts`, replacing the client's for this call.
-    pub(crate) timeouts: Option<Timeouts>,
+    timeouts: Option<Timeouts>,
     /// `Request::retry`, replacing the client's for this call.
-    pub(crate) retry: Option<RetryConfig>,
+    retry: Option<RetryConfig>,
 }
 
-tokio::task_local! {
-    /// The context of the call running in this task.
-    pub(crate) static CALL: CallContext;
+impl CallContext {
+    pub(crate) const fn new(timeouts: Option<Timeouts>, retry: Option<RetryConfig>) -> Self {
+        Self { status: AtomicU16::new(0), timeouts, retry }
+    }
+
+    /// The status of the call's last answer, 0 if none came.
+    pub(crate) fn status(&self) -> u16 {
+        self.status.load(Ordering::Relaxed)
+    }
 }
+
+/// The context of calls made through progenitor's own `send`: the client's
+/// settings; the status it records is not read.
+pub(crate) static NO_OVERRIDES: CallContext = CallContext::new(None, None);
 
 /// Marker error in a body stream that passed the size limit.
 #[derive(Debug)]
@@ -121,19 +147,19 @@ impl Transport {
         client: &'a reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static str,
+        call: &'a CallContext,
     ) -> Execute<'a, impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + Unpin> {
         if let Some(auth) = &self.authorization {
             request.headers_mut().insert(AUTHORIZATION, auth.clone());
         }
         // A request's own settings win over the client's.
-        let (timeouts, retry) = CALL
-            .try_with(|c| (c.timeouts.unwrap_or(self.timeouts), c.retry.unwrap_or(self.retry)))
-            .unwrap_or((self.timeouts, self.retry));
+        let (timeouts, retry) = (call.timeouts.unwrap_or(self.timeouts), call.retry.unwrap_or(self.retry));
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         // The one clock read of a call that is not retried (and not traced).
         let call_started = Instant::now();
-        let mut call = Execute {
+        let mut attempts = Execute {
             transport: self,
+            call,
             client,
             operation,
             timeouts,
@@ -148,8 +174,8 @@ impl Transport {
             start: start_attempt,
             state: State::Done,
         };
-        call.send(request);
-        call
+        attempts.send(request);
+        attempts
     }
 }
 
@@ -159,6 +185,7 @@ impl Transport {
 /// of every call's.
 pub(crate) struct Execute<'a, F> {
     transport: &'a Transport,
+    call: &'a CallContext,
     client: &'a reqwest::Client,
     operation: &'static str,
     timeouts: Timeouts,
@@ -233,7 +260,7 @@ impl<F> Execute<'_, F> {
         self.spare = None;
         self.state = State::Done;
         if let Ok(r) = &result {
-            let _ = CALL.try_with(|c| c.status.set(r.status().as_u16()));
+            self.call.status.store(r.status().as_u16(), Ordering::Relaxed);
         }
         if traced {
             trace_call(self.attempt, &result, self.call_started.elapsed());

@@ -370,3 +370,16 @@ async fn limits_too_large_to_add_mean_no_limit_and_never_panic() {
     assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(reissue(&c).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn progenitors_own_send_goes_through_the_same_transport() {
+    // The escape hatch: progenitor's builder and its `send`, with the
+    // client's token and retry policy (two 503s, then the answer).
+    let server = Server::sequence(vec![Reply::empty(503), Reply::empty(503), reissue_ok()]).await;
+    let c = client(&server);
+    let raw = c.idtoken_reissue().body_map(|b| b.access_token("at").refresh_token("rt")).into_raw();
+    let answer = raw.send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert_eq!(server.count(), 3);
+    assert_eq!(server.requests()[2].header("authorization"), Some("Bearer tok-SECRET-123"));
+}

@@ -198,3 +198,27 @@ fn unconditional_headers_go_into_the_request_chain() {
     rewrite::headers_in_the_request_chain(&mut conditional);
     assert_eq!(quote::quote!(#conditional).to_string(), before);
 }
+
+#[test]
+fn send_passes_the_call_context_to_the_transport() {
+    let mut file: syn::File = syn::parse_str(
+        r#"pub mod builder { impl<'a> Op<'a> {
+            ///Sends `GET /x`.
+            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                let result = client.exec(request, &info).await;
+                todo!()
+            }
+        } }"#,
+    )
+    .unwrap();
+    rewrite::explicit_call_context(&mut file);
+    let text = quote::quote!(#file).to_string();
+    assert!(
+        text.contains("pub (crate) async fn send_in (self , call : & crate :: transport :: CallContext)"),
+        "{text}"
+    );
+    assert!(text.contains("client . exec_in (request , & info , call)"), "{text}");
+    // progenitor's `send` stays, documented, with the client's settings.
+    assert!(text.contains(r#"# [doc = "Sends `GET /x`."] pub async fn send (self)"#), "{text}");
+    assert!(text.contains("self . send_in (& crate :: transport :: NO_OVERRIDES) . await"), "{text}");
+}
