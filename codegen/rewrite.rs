@@ -502,11 +502,13 @@ pub fn explicit_call_context(file: &mut syn::File) {
         send.vis = syn::parse_quote!(pub(crate));
         send.sig.ident = syn::parse_quote!(send_in);
         send.sig.inputs.push(syn::parse_quote!(call: &crate::transport::CallContext));
-        let output = send.sig.output.clone();
+        let syn::ReturnType::Type(_, output) = send.sig.output.clone() else { continue };
+        // `send_in`'s own future, not an `async fn` around it: no second
+        // state machine per operation to compile.
         let wrapper: syn::ImplItemFn = syn::parse_quote! {
             #(#docs)*
-            pub async fn send(self) #output {
-                self.send_in(&crate::transport::NO_OVERRIDES).await
+            pub fn send(self) -> impl ::std::future::Future<Output = #output> + 'a {
+                self.send_in(&crate::transport::NO_OVERRIDES)
             }
         };
         imp.items.insert(at + 1, syn::ImplItem::Fn(wrapper));

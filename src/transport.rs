@@ -1,7 +1,9 @@
 //! What happens to every request the generated client sends: the bearer
 //! token, per-attempt and total timeouts, the retry policy, the body cap and
-//! tracing. It plugs into progenitor through `ClientHooks::exec`, so the
-//! generated code and the raw client (`Authlete::raw`) get it too.
+//! tracing. The generated `send_in` of every operation hands its request to
+//! `exec_in` with the call's [`CallContext`] (rule `explicit_call_context`);
+//! progenitor's own path, `ClientHooks::exec`, comes here too, so the raw
+//! client (`Authlete::raw`) gets the same treatment.
 
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};

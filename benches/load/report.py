@@ -20,19 +20,38 @@ for r in rows:
     print(f"{r['client']:<20}{r.get('version', ''):<12}{r['concurrency']:>5}{r['calls_per_sec']:>10.0f}"
           f"{(f'{cpu:.1f}' if cpu is not None else '-'):>13}{r.get('errors', '-'):>8}")
 print()
+
+
+def paired(a, b, c):
+    """Median and range of a/b over the rounds, round by round (the clients
+    alternate within a round, so drift between rounds cancels)."""
+    # In the order the rounds ran (`groups` is sorted).
+    xs = [r for r in raw_rows if (r["client"], r["concurrency"]) == (a, c)]
+    ys = [r for r in raw_rows if (r["client"], r["concurrency"]) == (b, c)]
+    out = {}
+    for key in ("calls_per_sec", "cpu_us_per_call"):
+        ratios = sorted(x[key] / y[key] for x, y in zip(xs, ys))
+        if ratios:
+            out[key] = (ratios[len(ratios) // 2], ratios[0], ratios[-1])
+    return out
+
+
+def show(label, r):
+    calls, cpu = r["calls_per_sec"], r["cpu_us_per_call"]
+    print(f"  {label}: calls/s {calls[0]:.3f} ({calls[1]:.3f}-{calls[2]:.3f}), "
+          f"CPU/call {cpu[0]:.3f} ({cpu[1]:.3f}-{cpu[2]:.3f})")
+
+
 for c in (1, 64):
     ours, raw, wrk = by.get(("authlete-rust", c)), by.get(("raw-reqwest", c)), by.get(("wrk", c))
     if not (ours and raw):
         continue
-    print(f"concurrency {c}: crate/raw calls/s {ours['calls_per_sec'] / raw['calls_per_sec']:.3f}, "
-          f"CPU/call {ours['cpu_us_per_call'] / raw['cpu_us_per_call']:.3f}"
-          + (f", crate/wrk {ours['calls_per_sec'] / wrk['calls_per_sec']:.3f}" if wrk else ""))
-    timed = by.get(("raw-reqwest-timeout", c))
-    if timed:
-        print(f"  raw reqwest with the crate's attempt timeout / raw reqwest: calls/s "
-              f"{timed['calls_per_sec'] / raw['calls_per_sec']:.3f}, CPU/call {timed['cpu_us_per_call'] / raw['cpu_us_per_call']:.3f}; "
-              f"crate / it: calls/s {ours['calls_per_sec'] / timed['calls_per_sec']:.3f}, "
-              f"CPU/call {ours['cpu_us_per_call'] / timed['cpu_us_per_call']:.3f}")
+    print(f"concurrency {c}: ratios round by round, median (range) over {ours['rounds']} rounds"
+          + (f"; crate/wrk calls/s {ours['calls_per_sec'] / wrk['calls_per_sec']:.3f}" if wrk else ""))
+    show("crate / raw reqwest", paired("authlete-rust", "raw-reqwest", c))
+    if ("raw-reqwest-timeout", c) in by:
+        show("raw reqwest with the crate's attempt timeout / raw reqwest", paired("raw-reqwest-timeout", "raw-reqwest", c))
+        show("crate / raw reqwest with that timeout", paired("authlete-rust", "raw-reqwest-timeout", c))
     peers = [by[(p, c)] for p in ("typescript-sdk", "python-sdk") if (p, c) in by]
     if peers:
         best_rate = max(peers, key=lambda p: p["calls_per_sec"])

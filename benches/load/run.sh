@@ -5,7 +5,7 @@
 #   (benches/load.rs), Authlete's TypeScript and Python SDKs (peers/),
 #   each at concurrency 1 and 64. nginx is stopped at the end.
 #
-#   benches/load/run.sh            # DURATION=5 MAX_CALLS=500000 PORT=18080
+#   benches/load/run.sh            # DURATION=5 MAX_CALLS=500000 PORT=18080 ROUNDS=7
 #
 # Results: one JSON line per measurement in target/load-results.jsonl, and
 # a table on stdout. Every loop is bounded by DURATION and MAX_CALLS, and
@@ -16,6 +16,9 @@ here=benches/load
 DURATION=${DURATION:-5}
 MAX_CALLS=${MAX_CALLS:-500000}
 PORT=${PORT:-18080}
+# Rounds of the crate and raw reqwest, alternating: their ratios are taken
+# round by round, which cancels the machine's drift between rounds.
+ROUNDS=${ROUNDS:-7}
 url="http://127.0.0.1:$PORT"
 out=target/load-results.jsonl
 mkdir -p target
@@ -50,7 +53,7 @@ for c in 1 64; do
 done
 
 echo "== the crate and raw reqwest" >&2
-cargo bench --bench load -- --url "$url" --duration "$DURATION" --max-calls "$MAX_CALLS" --concurrency 1,64 \
+cargo bench --bench load -- --url "$url" --duration "$DURATION" --max-calls "$MAX_CALLS" --concurrency 1,64 --rounds "$ROUNDS" \
   | grep '^{' >> "$out"
 
 echo "== Authlete's TypeScript SDK" >&2
