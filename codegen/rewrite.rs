@@ -44,6 +44,29 @@ fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
     })
 }
 
+/// The `builder` module among `items` (progenitor's operation builders at
+/// the top level, typify's struct builders inside `types`).
+fn builder_module(items: &mut [syn::Item]) -> Option<&mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// Calls `f` on every operation builder's `send`.
+fn each_send(file: &mut syn::File, mut f: impl FnMut(&mut syn::ImplItemFn)) {
+    let Some(builder) = builder_module(&mut file.items) else { return };
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        for i in imp.items.iter_mut() {
+            match i {
+                syn::ImplItem::Fn(send) if send.sig.ident == "send" => f(send),
+                _ => {}
+            }
+        }
+    }
+}
+
 fn has_serde_flag(attrs: &[syn::Attribute], flag: &str) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("serde")
@@ -109,12 +132,7 @@ pub fn optional_flattened_maps(file: &mut syn::File) {
 /// is moved out. A body of any other shape is left as it is.
 pub fn linear_builder_conversions(file: &mut syn::File) {
     let Some(types) = types_module(file) else { return };
-    let Some(builder) = types.iter_mut().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return;
-    };
+    let Some(builder) = builder_module(types) else { return };
     for item in builder.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
         let is_try_from =
@@ -180,18 +198,10 @@ fn member_name(m: &syn::Member) -> String {
 ///   field as `let x = x.map_err(Error::InvalidRequest)?;` (it becomes
 ///   `crate::builder_convert::unset_or(e, "..")`).
 pub fn unset_messages_without_strings(file: &mut syn::File) {
-    if let Some(types) = types_module(file) {
-        if let Some(builder) = types.iter_mut().find_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        }) {
-            struct_builder_messages(builder);
-        }
+    if let Some(builder) = types_module(file).and_then(|types| builder_module(types)) {
+        struct_builder_messages(builder);
     }
-    if let Some(builder) = file.items.iter_mut().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) {
+    if let Some(builder) = builder_module(&mut file.items) {
         operation_builder_messages(builder);
     }
 }
@@ -343,21 +353,7 @@ fn mentions(tokens: TokenStream, name: &str) -> bool {
 /// as `.headers(header_map)` of the request builder, becomes `.header(k, v)`
 /// calls in its place. Any other use of the map leaves the function as it is.
 pub fn headers_in_the_request_chain(file: &mut syn::File) {
-    let Some(builder) = file.items.iter_mut().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return;
-    };
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        for i in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = i else { continue };
-            if f.sig.ident == "send" {
-                chain_headers(&mut f.block.stmts);
-            }
-        }
-    }
+    each_send(file, |send| chain_headers(&mut send.block.stmts));
 }
 
 fn chain_headers(stmts: &mut Vec<syn::Stmt>) {
@@ -429,33 +425,20 @@ fn chain_headers(stmts: &mut Vec<syn::Stmt>) {
 /// In each operation's `send`, `let url = format!(..);` becomes
 /// `let url = crate::request::url(format_args!(..));`.
 pub fn urls_in_one_allocation(file: &mut syn::File) {
-    let Some(builder) = file.items.iter_mut().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return;
-    };
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        for i in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = i else { continue };
-            if f.sig.ident != "send" {
+    each_send(file, |send| {
+        for stmt in send.block.stmts.iter_mut() {
+            let syn::Stmt::Local(local) = stmt else { continue };
+            if !matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") {
                 continue;
             }
-            for stmt in f.block.stmts.iter_mut() {
-                let syn::Stmt::Local(local) = stmt else { continue };
-                if !matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") {
-                    continue;
-                }
-                let Some(init) = local.init.as_mut() else { continue };
-                let syn::Expr::Macro(m) = init.expr.as_ref() else { continue };
-                if m.mac.path.is_ident("format") {
-                    let args = &m.mac.tokens;
-                    *init.expr = syn::parse_quote!(crate::request::url(format_args!(#args)));
-                }
+            let Some(init) = local.init.as_mut() else { continue };
+            let syn::Expr::Macro(m) = init.expr.as_ref() else { continue };
+            if m.mac.path.is_ident("format") {
+                let args = &m.mac.tokens;
+                *init.expr = syn::parse_quote!(crate::request::url(format_args!(#args)));
             }
         }
-    }
+    });
 }
 
 /// Applied last, after the documentation and the client layer have read
@@ -467,12 +450,7 @@ pub fn urls_in_one_allocation(file: &mut syn::File) {
 /// calling `client.exec_in(request, &info, call)`, and a new `send` (with
 /// the old one's documentation) runs it with the client's own settings.
 pub fn explicit_call_context(file: &mut syn::File) {
-    let Some(builder) = file.items.iter_mut().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return;
-    };
+    let Some(builder) = builder_module(&mut file.items) else { return };
     struct PassCall(bool);
     impl VisitMut for PassCall {
         fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
@@ -615,12 +593,7 @@ pub fn default_when_nothing_is_required(file: &mut syn::File) {
             _ => {}
         }
     }
-    let Some(builder) = types.iter_mut().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return;
-    };
+    let Some(builder) = builder_module(types) else { return };
     let mut added: Vec<syn::Item> = Vec::new();
     for item in builder.iter() {
         let syn::Item::Impl(imp) = item else { continue };
