@@ -292,10 +292,9 @@ where
                 State::Waiting(sleep) => {
                     let Poll::Ready(()) = sleep.as_mut().poll(cx) else { return Poll::Pending };
                     this.started = Instant::now();
-                    // `settle` waits only when a spare is there.
                     match this.spare.take() {
                         Some(next) => this.send(next),
-                        None => this.state = State::Done,
+                        None => unreachable!("`settle` waits only when a spare request is there"),
                     }
                 }
                 State::Done => panic!("authlete: a call's future was polled after it completed"),
