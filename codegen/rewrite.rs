@@ -129,26 +129,51 @@ pub fn optional_flattened_maps(file: &mut syn::File) {
 /// In `types::builder`, `TryFrom<builder::X> for X` whose body is
 /// `Ok(Self { f: value.f?, .. })` becomes: the first field error (in field
 /// order, as before) is returned before anything is moved; then every field
-/// is moved out. A body of any other shape is left as it is.
+/// is moved out. A body of any other shape is left as it is. The conversion
+/// is the one reader of its builder's field errors, so it also carries the
+/// "unset" messages, and the builder's `Default` starts required fields as
+/// `Err(String::new())` (see [`unset_messages_without_strings`]).
 pub fn linear_builder_conversions(file: &mut syn::File) {
     let Some(types) = types_module(file) else { return };
     let Some(builder) = builder_module(types) else { return };
+    // Each builder's required fields and their "unset" messages, from its
+    // `Default` (`Err("no value supplied for x".to_string())`).
+    let mut unset: BTreeMap<String, BTreeMap<String, syn::LitStr>> = BTreeMap::new();
     for item in builder.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
-        let is_try_from =
-            imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "TryFrom"));
-        if !is_try_from {
+        let Some(name) = self_name(imp).filter(|_| is_default_impl(imp)) else { continue };
+        let Some(init) = constructor_mut(imp, "default") else { continue };
+        let found =
+            init.fields.iter().filter_map(|fv| Some((member_name(&fv.member), literal_error(&fv.expr)?))).collect();
+        unset.insert(name, found);
+    }
+    let mut converted = BTreeSet::new();
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        // `impl TryFrom<X> for super::X`: the builder is the trait's argument.
+        let Some(name) = imp.trait_.as_ref().and_then(|(_, p, _)| {
+            let last = p.segments.last().filter(|s| s.ident == "TryFrom")?;
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+            match args.args.first()? {
+                syn::GenericArgument::Type(syn::Type::Path(t)) => t.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            }
+        }) else {
             continue;
-        }
+        };
         let Some(syn::ImplItem::Fn(f)) =
             imp.items.iter_mut().find(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "try_from"))
         else {
             continue;
         };
         let Some(fields) = question_mark_fields(&f.block) else { continue };
-        // The message of a field left unset is filled in later, by
-        // `unset_messages_without_strings`; "" until then.
-        let errors = fields.iter().map(|m| quote::quote!((value.#m.as_ref().err(), "")));
+        // Each field's error with the message for "left unset" (rule
+        // `unset_messages_without_strings`: the builder starts it empty).
+        let messages = unset.get(&name);
+        let errors = fields.iter().map(|m| {
+            let text = messages.and_then(|ms| ms.get(&member_name(m))).map_or_else(String::new, syn::LitStr::value);
+            quote::quote!((value.#m.as_ref().err(), #text))
+        });
         let moves = fields.iter().map(|m| quote::quote!(#m: crate::builder_convert::checked(value.#m)));
         f.block = syn::parse_quote!({
             if let Some(e) = crate::builder_convert::first_error(&[#(#errors),*]) {
@@ -156,6 +181,21 @@ pub fn linear_builder_conversions(file: &mut syn::File) {
             }
             Ok(Self { #(#moves),* })
         });
+        converted.insert(name);
+    }
+    // The builders whose conversion now carries the messages start their
+    // required fields without one.
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        if !is_default_impl(imp) || !self_name(imp).is_some_and(|n| converted.contains(&n)) {
+            continue;
+        }
+        let Some(init) = constructor_mut(imp, "default") else { continue };
+        for fv in init.fields.iter_mut() {
+            if literal_error(&fv.expr).is_some() {
+                fv.expr = syn::parse_quote!(Err(::std::string::String::new()));
+            }
+        }
     }
 }
 
@@ -189,109 +229,17 @@ fn member_name(m: &syn::Member) -> String {
     }
 }
 
-/// Required fields of builders start as `Err(String::new())` instead of an
-/// allocated message; the message (a literal) is made where the error is
-/// read. Only where every reader is known to be rewritten:
-/// - `types::builder`: the `Default` of a builder whose conversion was made
-///   linear (`first_error` receives each field's message);
-/// - `builder`: the `new` of an operation builder whose `send` reads the
-///   field as `let x = x.map_err(Error::InvalidRequest)?;` (it becomes
-///   `crate::builder_convert::unset_or(e, "..")`).
+/// Required fields of progenitor's operation builders start as
+/// `Err(String::new())` instead of an allocated message; the message (a
+/// literal) is made where the error is read. Only where that reader is
+/// known: the `new` of a builder whose `send` reads the field as
+/// `let x = x.map_err(Error::InvalidRequest)?;` (it becomes
+/// `crate::builder_convert::unset_or(e, "..")`). typify's struct builders
+/// get the same from [`linear_builder_conversions`], whose conversion is
+/// their fields' one reader.
 pub fn unset_messages_without_strings(file: &mut syn::File) {
-    if let Some(builder) = types_module(file).and_then(|types| builder_module(types)) {
-        struct_builder_messages(builder);
-    }
     if let Some(builder) = builder_module(&mut file.items) {
         operation_builder_messages(builder);
-    }
-}
-
-fn struct_builder_messages(builder: &mut [syn::Item]) {
-    // type name → its linear conversion's `first_error(&[..])` argument list.
-    let mut messages: BTreeMap<String, BTreeMap<String, syn::LitStr>> = BTreeMap::new();
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        if !is_default_impl(imp) {
-            continue;
-        }
-        let Some(name) = self_name(imp) else { continue };
-        let Some(init) = constructor_mut(imp, "default") else { continue };
-        let mut found = BTreeMap::new();
-        for fv in init.fields.iter_mut() {
-            if let Some(text) = literal_error(&fv.expr) {
-                found.insert(member_name(&fv.member), text);
-            }
-        }
-        messages.insert(name, found);
-    }
-    // Conversions: fill in each field's message; remember which were.
-    let mut filled: BTreeSet<String> = BTreeSet::new();
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        let is_try_from =
-            imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "TryFrom"));
-        // `impl TryFrom<X> for super::X`: the builder is the trait's argument.
-        let Some(name) = imp.trait_.as_ref().and_then(|(_, p, _)| {
-            let syn::PathArguments::AngleBracketed(args) = &p.segments.last()?.arguments else { return None };
-            match args.args.first()? {
-                syn::GenericArgument::Type(syn::Type::Path(t)) => t.path.segments.last().map(|s| s.ident.to_string()),
-                _ => None,
-            }
-        }) else {
-            continue;
-        };
-        let Some(fields) = messages.get(&name).filter(|_| is_try_from) else { continue };
-        struct Fill<'a>(&'a BTreeMap<String, syn::LitStr>, bool);
-        impl VisitMut for Fill<'_> {
-            fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-                let is_first_error = matches!(call.func.as_ref(), syn::Expr::Path(p)
-                    if p.path.segments.last().is_some_and(|s| s.ident == "first_error"));
-                if is_first_error {
-                    if let Some(syn::Expr::Reference(r)) = call.args.first_mut() {
-                        if let syn::Expr::Array(a) = r.expr.as_mut() {
-                            for el in a.elems.iter_mut() {
-                                let syn::Expr::Tuple(t) = el else { continue };
-                                let field = match t.elems.first() {
-                                    Some(syn::Expr::MethodCall(err)) => match err.receiver.as_ref() {
-                                        syn::Expr::MethodCall(as_ref) => match as_ref.receiver.as_ref() {
-                                            syn::Expr::Field(f) => Some(member_name(&f.member)),
-                                            _ => None,
-                                        },
-                                        _ => None,
-                                    },
-                                    _ => None,
-                                };
-                                if let (Some(text), Some(slot)) =
-                                    (field.and_then(|f| self.0.get(&f)), t.elems.last_mut())
-                                {
-                                    *slot = syn::parse_quote!(#text);
-                                }
-                            }
-                            self.1 = true;
-                        }
-                    }
-                }
-                syn::visit_mut::visit_expr_call_mut(self, call);
-            }
-        }
-        let mut fill = Fill(fields, false);
-        fill.visit_item_impl_mut(imp);
-        if fill.1 {
-            filled.insert(name);
-        }
-    }
-    // Defaults of the filled conversions: no string until it is needed.
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        if !is_default_impl(imp) || !self_name(imp).is_some_and(|n| filled.contains(&n)) {
-            continue;
-        }
-        let Some(init) = constructor_mut(imp, "default") else { continue };
-        for fv in init.fields.iter_mut() {
-            if literal_error(&fv.expr).is_some() {
-                fv.expr = syn::parse_quote!(Err(::std::string::String::new()));
-            }
-        }
     }
 }
 
