@@ -34,13 +34,22 @@ impl Drop for Prism {
     }
 }
 
+/// The path of the Prism binary, installed once per test process (the
+/// script also locks, for test processes that run at the same time).
+fn prism_installed() -> &'static str {
+    static PRISM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PRISM.get_or_init(|| {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let install = Command::new("bash").arg(format!("{root}/tests/prism/install.sh")).output().expect("bash runs");
+        assert!(install.status.success(), "installing Prism failed:\n{}", String::from_utf8_lossy(&install.stderr));
+        String::from_utf8(install.stdout).unwrap().trim().to_string()
+    })
+}
+
 /// Serves `doc` with Prism; `validate_requests` answers a request Prism
 /// finds invalid with 422.
 fn start_prism(mut doc: Value, validate_requests: bool, tag: &str) -> (Prism, String) {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let install = Command::new("bash").arg(format!("{root}/tests/prism/install.sh")).output().expect("bash runs");
-    assert!(install.status.success(), "installing Prism failed:\n{}", String::from_utf8_lossy(&install.stderr));
-    let prism = String::from_utf8(install.stdout).unwrap().trim().to_string();
+    let prism = prism_installed();
     // The empty `description` OpenAPI requires on responses (the vendored
     // file holds no prose, and Prism skips responses that lack one).
     normalise::fill_response_descriptions(&mut doc);
@@ -51,7 +60,7 @@ fn start_prism(mut doc: Value, validate_requests: bool, tag: &str) -> (Prism, St
     if validate_requests {
         args.extend(["--errors".into(), "true".into()]);
     }
-    let child = Command::new(&prism)
+    let child = Command::new(prism)
         .args(&args)
         .arg(&served)
         .stdout(Stdio::null())

@@ -3,6 +3,11 @@
 # Node.js and npm come from Debian's packages when the machine has none.
 set -euo pipefail
 cd "$(dirname "$0")"
+# One install at a time: tests run in parallel, and two `npm ci` (or
+# apt-get) in the same place at once fail. The lock is this script itself,
+# so there is no file to clean up, and it is released if we die.
+exec 9<"$(basename "$0")"
+flock 9
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     (apt-get update -qq && apt-get install -y -qq nodejs npm) >&2
