@@ -48,6 +48,7 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<(String, usi
     let inventory = crate::inventory::inventory(&file, spec, &enums);
     // Last: the layer above calls the `send_in` this makes of each `send`.
     crate::rewrite::explicit_call_context(&mut file);
+    crate::rewrite::retries_rebuild_the_request(&mut file);
     let source = format!(
         "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}\n\
          // ---- inventory for spec-driven tests (codegen/inventory.rs) ----\n\n{inventory}",

@@ -13,7 +13,9 @@
 //! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
 //! | [`headers_in_the_request_chain`] | progenitor collects an operation's headers (`api-version`, header parameters) in a map of their own, then merges it into the request: two allocations and a hashed replace per request | when the map only ever receives unconditional `append`s, each becomes a `.header(name, value)` of the request builder, which appends to the request's own map |
 //! | [`urls_in_one_allocation`] | `format!` sizes an operation's URL from its literal pieces only, so the base URL and path parameters make it grow once more on every request | the URL is written into a string with room for it from the start (`crate::request::url`) |
+//! | [`responses_keep_their_headers`] | progenitor's `ResponseValue::from_response`, `empty` and `stream` copy the answer's header map into the value (two allocations per call) and keep the whole response in the decoding future | the same three in `crate::decode`, which move the headers instead |
 //! | [`explicit_call_context`] | a request's own timeouts and retry policy must reach the transport, and the final status come back, through progenitor's `send`, which has no parameter for them (a task-local did it: a wrapper future on every call) | `send` becomes `send_in(self, call: &CallContext)` passing `call` to the transport (`exec_in`); `send` itself remains, for progenitor's callers, as `send_in` with the client's settings |
+//! | [`retries_rebuild_the_request`] | to send a request again after a refused connection or a 503, the transport kept a copy of every request (its URL, header map and body: four allocations per call) though almost none is retried | the URL and the request are built by a closure, `build`, which the transport calls again for a retry; and the request lives in a block that ends where the call is handed over, so the call's future keeps no room for it while it waits |
 //! | [`plain_setters`] | typify's setter for an optional field wants the `Option` itself (`.client_id(Some("app".into()))`), and progenitor's cannot clear an optional parameter | `x(value)` takes anything that converts into the field's type; `set_x(Option<T>)` sets or clears it, in struct builders and operation builders alike |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +34,7 @@ pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     unallocated_path_segments(file);
     headers_in_the_request_chain(file);
     urls_in_one_allocation(file);
+    responses_keep_their_headers(file);
     let enums = open_string_enums(file, json_schema);
     lenient_decoding(file, &enums);
     enums
@@ -54,13 +57,18 @@ fn builder_module(items: &mut [syn::Item]) -> Option<&mut Vec<syn::Item>> {
 }
 
 /// Calls `f` on every operation builder's `send`.
-fn each_send(file: &mut syn::File, mut f: impl FnMut(&mut syn::ImplItemFn)) {
+fn each_send(file: &mut syn::File, f: impl FnMut(&mut syn::ImplItemFn)) {
+    each_builder_fn(file, "send", f)
+}
+
+/// Calls `f` on every operation builder's method called `name`.
+fn each_builder_fn(file: &mut syn::File, name: &str, mut f: impl FnMut(&mut syn::ImplItemFn)) {
     let Some(builder) = builder_module(&mut file.items) else { return };
     for item in builder.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
         for i in imp.items.iter_mut() {
             match i {
-                syn::ImplItem::Fn(send) if send.sig.ident == "send" => f(send),
+                syn::ImplItem::Fn(send) if send.sig.ident == name => f(send),
                 _ => {}
             }
         }
@@ -389,13 +397,36 @@ pub fn urls_in_one_allocation(file: &mut syn::File) {
     });
 }
 
+/// Every call of progenitor's `ResponseValue::from_response`, `::empty` or
+/// `::stream` becomes the same function of `crate::decode`.
+pub fn responses_keep_their_headers(file: &mut syn::File) {
+    struct Fix;
+    impl VisitMut for Fix {
+        fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
+            let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if let [ty, f] = segments.as_slice() {
+                let replacement = match f.as_str() {
+                    "from_response" => Some(quote::format_ident!("json")),
+                    "empty" | "stream" => Some(quote::format_ident!("{}", f)),
+                    _ => None,
+                };
+                if let (true, Some(f)) = (ty == "ResponseValue" && p.qself.is_none(), replacement) {
+                    *p = syn::parse_quote!(crate::decode::#f);
+                }
+            }
+            syn::visit_mut::visit_expr_path_mut(self, p);
+        }
+    }
+    each_send(file, |send| Fix.visit_block_mut(&mut send.block));
+}
+
 /// Applied last, after the documentation and the client layer have read
 /// progenitor's `send` (`codegen/generate.rs`).
 ///
 /// In each operation builder whose `send` hands its request over as
 /// `client.exec(request, &info)`: that `send` becomes
 /// `pub(crate) async fn send_in(self, call: &crate::transport::CallContext)`
-/// calling `client.exec_in(request, &info, call)`, and a new `send` (with
+/// calling `client.exec_in(request, &info, call, None)`, and a new `send` (with
 /// the old one's documentation) runs it with the client's own settings.
 pub fn explicit_call_context(file: &mut syn::File) {
     let Some(builder) = builder_module(&mut file.items) else { return };
@@ -406,6 +437,9 @@ pub fn explicit_call_context(file: &mut syn::File) {
             if on_client && m.method == "exec" && m.args.len() == 2 {
                 m.method = syn::parse_quote!(exec_in);
                 m.args.push(syn::parse_quote!(call));
+                // No way to build the request again, until
+                // `retries_rebuild_the_request` gives one.
+                m.args.push(syn::parse_quote!(None));
                 self.0 = true;
             }
             syn::visit_mut::visit_expr_method_call_mut(self, m);
@@ -439,6 +473,97 @@ pub fn explicit_call_context(file: &mut syn::File) {
         };
         imp.items.insert(at + 1, syn::ImplItem::Fn(wrapper));
     }
+}
+
+/// Applied after [`explicit_call_context`], to each `send_in` of the shape
+/// progenitor writes:
+///
+/// ```text
+/// let url = ..;
+/// let mut request = client.client.METHOD(url)..build()?;
+/// let info = OperationInfo { .. };
+/// client.pre(&mut request, &info).await?;
+/// let result = client.exec_in(request, &info, call, None).await;
+/// ```
+///
+/// becomes
+///
+/// ```text
+/// let build = || { let url = ..; client.client.METHOD(url)..build() };
+/// let info = OperationInfo { .. };
+/// let result = {
+///     let mut request = build()?;
+///     client.pre(&mut request, &info).await?;
+///     client.exec_in(request, &info, call, Some(&build))
+/// }
+/// .await;
+/// ```
+///
+/// A `send_in` of any other shape is left as it is (the transport then
+/// keeps a copy of its request for a retry).
+pub fn retries_rebuild_the_request(file: &mut syn::File) {
+    each_builder_fn(file, "send_in", |send| {
+        if let Some(stmts) = rebuilding(&send.block.stmts) {
+            send.block.stmts = stmts;
+        }
+    });
+}
+
+fn local_named<'a>(stmt: &'a syn::Stmt, name: &str) -> Option<&'a syn::Local> {
+    let syn::Stmt::Local(local) = stmt else { return None };
+    let ident = match &local.pat {
+        syn::Pat::Ident(p) => &p.ident,
+        syn::Pat::Type(t) => match t.pat.as_ref() {
+            syn::Pat::Ident(p) => &p.ident,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    (ident == name).then_some(local)
+}
+
+/// `send_in`'s statements rewritten as [`retries_rebuild_the_request`]
+/// says, or `None` if they are not of that shape.
+fn rebuilding(stmts: &[syn::Stmt]) -> Option<Vec<syn::Stmt>> {
+    let at = stmts.iter().position(|s| local_named(s, "url").is_some())?;
+    let [url, request, info, pre, result] = stmts.get(at..at + 5)? else { return None };
+    let url = local_named(url, "url")?;
+    let request = local_named(request, "request")?;
+    local_named(info, "info")?;
+    let result = local_named(result, "result")?;
+    // The request's expression, without its `?`.
+    let syn::Expr::Try(built) = request.init.as_ref()?.expr.as_ref() else { return None };
+    let built = &built.expr;
+    let is_pre = matches!(pre, syn::Stmt::Expr(e, Some(_)) if quote::quote!(#e).to_string().starts_with("client . pre (& mut request"));
+    // `client.exec_in(request, &info, call, None).await`
+    let syn::Expr::Await(sent) = result.init.as_ref()?.expr.as_ref() else { return None };
+    let syn::Expr::MethodCall(exec) = sent.base.as_ref() else { return None };
+    let rebuild = exec.args.get(3);
+    if !is_pre || exec.method != "exec_in" || exec.args.len() != 4 || quote::quote!(#rebuild).to_string() != "None" {
+        return None;
+    }
+    let mut exec = exec.clone();
+    exec.args[3] = syn::parse_quote!(Some(&build));
+    let attrs = &request.attrs;
+    let mut out = stmts[..at].to_vec();
+    out.push(syn::parse_quote! {
+        let build = || {
+            #url
+            #built
+        };
+    });
+    out.push(stmts[at + 2].clone());
+    out.push(syn::parse_quote! {
+        let result = {
+            #(#attrs)*
+            let mut request = build()?;
+            #pre
+            #exec
+        }
+        .await;
+    });
+    out.extend(stmts[at + 5..].iter().cloned());
+    Some(out)
 }
 
 /// In every `format!` of the generated code, `encode_path(&x.to_string())`

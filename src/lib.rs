@@ -64,6 +64,7 @@ pub mod answer;
 mod builder_convert;
 mod client;
 mod config;
+mod decode;
 pub mod endpoints;
 mod error;
 pub mod generated;

@@ -1,9 +1,11 @@
 //! What happens to every request the generated client sends: the bearer
 //! token, per-attempt and total timeouts, the retry policy, the body cap and
 //! tracing. The generated `send_in` of every operation hands its request to
-//! `exec_in` with the call's [`CallContext`] (rule `explicit_call_context`);
-//! progenitor's own path, `ClientHooks::exec`, comes here too, so the raw
-//! client (`Authlete::raw`) gets the same treatment.
+//! `exec_in` with the call's [`CallContext`] (rule `explicit_call_context`)
+//! and the function that builds it again for a retry (rule
+//! `retries_rebuild_the_request`); progenitor's own path,
+//! `ClientHooks::exec`, comes here too, so the raw client (`Authlete::raw`)
+//! gets the same treatment.
 
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
@@ -46,13 +48,14 @@ impl ClientHooks<Transport> for crate::generated::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
-        self.exec_in(request, info, &NO_OVERRIDES)
+        self.exec_in(request, info, &NO_OVERRIDES, None)
     }
 }
 
 impl crate::generated::Client {
     /// Runs one call through the transport, with `call`'s overrides; its
-    /// status is left in `call`. A plain function returning the transport's
+    /// status is left in `call`. A retry sends `rebuild()`'s request, or
+    /// without one a copy of `request` kept for it. A plain function returning the transport's
     /// own future, not an `async fn`: that would keep a second copy of the
     /// request in its state, and every call's future carries this one.
     pub(crate) fn exec_in<'a>(
@@ -60,6 +63,7 @@ impl crate::generated::Client {
         request: reqwest::Request,
         info: &OperationInfo,
         call: &'a CallContext,
+        rebuild: Option<&'a Rebuild<'a>>,
     ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         #[cfg(feature = "tracing")]
         {
@@ -75,12 +79,17 @@ impl crate::generated::Client {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            self.inner.execute(&self.client, request, info.operation_id, call).instrument(span)
+            self.inner.execute(&self.client, request, info.operation_id, call, rebuild).instrument(span)
         }
         #[cfg(not(feature = "tracing"))]
-        self.inner.execute(&self.client, request, info.operation_id, call)
+        self.inner.execute(&self.client, request, info.operation_id, call, rebuild)
     }
 }
+
+/// Builds an operation's request again, the same as the first time: what a
+/// retry sends, instead of a copy of every request made in case one is
+/// needed (a sent request is consumed).
+pub(crate) type Rebuild<'a> = dyn Fn() -> reqwest::Result<reqwest::Request> + Sync + 'a;
 
 /// What one call carries through progenitor's generated `send` (rule
 /// `explicit_call_context` passes it down): the request's own overrides
@@ -147,13 +156,11 @@ impl Transport {
     pub(crate) fn execute<'a>(
         &'a self,
         client: &'a reqwest::Client,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         operation: &'static str,
         call: &'a CallContext,
+        rebuild: Option<&'a Rebuild<'a>>,
     ) -> Execute<'a, impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + Unpin> {
-        if let Some(auth) = &self.authorization {
-            request.headers_mut().insert(AUTHORIZATION, auth.clone());
-        }
         // A request's own settings win over the client's.
         let (timeouts, retry) = (call.timeouts.unwrap_or(self.timeouts), call.retry.unwrap_or(self.retry));
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -173,6 +180,7 @@ impl Transport {
             deadline: call_started.checked_add(timeouts.total),
             started: call_started,
             spare: None,
+            rebuild,
             start: start_attempt,
             state: State::Done,
         };
@@ -199,8 +207,12 @@ pub(crate) struct Execute<'a, F> {
     /// When the current attempt started.
     started: Instant,
     /// A copy of the request for the next attempt (a sent request is
-    /// consumed), while one may follow.
-    spare: Option<reqwest::Request>,
+    /// consumed), while one may follow and there is no `rebuild`. Boxed:
+    /// the generated operations rebuild instead, and their futures should
+    /// not carry the room for a request they never keep.
+    spare: Option<Box<reqwest::Request>>,
+    /// Makes the next attempt's request (the generated operations have one).
+    rebuild: Option<&'a Rebuild<'a>>,
     /// Sends one attempt (reqwest's future for it cannot be named).
     start: fn(&reqwest::Client, reqwest::Request) -> F,
     state: State<F>,
@@ -228,7 +240,11 @@ enum State<F> {
 impl<F> Execute<'_, F> {
     /// Sends attempt `self.attempt`, keeping a spare copy if another may follow.
     fn send(&mut self, mut request: reqwest::Request) {
-        self.spare = (self.attempt < self.retry.max_attempts).then(|| request.try_clone()).flatten();
+        if let Some(auth) = &self.transport.authorization {
+            request.headers_mut().insert(AUTHORIZATION, auth.clone());
+        }
+        let another = self.attempt < self.retry.max_attempts;
+        self.spare = (another && self.rebuild.is_none()).then(|| request.try_clone().map(Box::new)).flatten();
         let remaining = match (self.attempt, self.deadline) {
             (1, _) | (_, None) => self.timeouts.total,
             (_, Some(d)) => d.saturating_duration_since(self.started),
@@ -253,7 +269,8 @@ impl<F> Execute<'_, F> {
             trace_attempt(self.operation, self.attempt, &result, ended.saturating_duration_since(self.started));
         }
         if let Verdict::RetryAfter(wait) = verdict(&self.retry, &result, self.safe, self.attempt + 1) {
-            if self.spare.is_some() && fits(ended.unwrap_or_else(Instant::now), wait, self.deadline) {
+            let resendable = self.attempt < self.retry.max_attempts && (self.rebuild.is_some() || self.spare.is_some());
+            if resendable && fits(ended.unwrap_or_else(Instant::now), wait, self.deadline) {
                 self.state = State::Waiting(Box::pin(tokio::time::sleep(wait)));
                 self.attempt += 1;
                 return None;
@@ -292,9 +309,18 @@ where
                 State::Waiting(sleep) => {
                     let Poll::Ready(()) = sleep.as_mut().poll(cx) else { return Poll::Pending };
                     this.started = Instant::now();
-                    match this.spare.take() {
-                        Some(next) => this.send(next),
-                        None => unreachable!("`settle` waits only when a spare request is there"),
+                    match (this.spare.take(), this.rebuild) {
+                        (Some(next), _) => this.send(*next),
+                        (None, Some(rebuild)) => match rebuild() {
+                            Ok(next) => this.send(next),
+                            // It was built once from the same inputs; should
+                            // it fail now, that is the call's answer.
+                            Err(e) => {
+                                this.state = State::Done;
+                                return Poll::Ready(Err(e));
+                            }
+                        },
+                        (None, None) => unreachable!("`settle` waits only when a next request can be made"),
                     }
                 }
                 State::Done => panic!("authlete: a call's future was polled after it completed"),
@@ -458,3 +484,76 @@ fn trace_call(_: u32, _: &reqwest::Result<reqwest::Response>, _: Duration) {}
 
 #[cfg(not(feature = "tracing"))]
 fn trace_attempt(_: &'static str, _: u32, _: &reqwest::Result<reqwest::Response>, _: Duration) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Answers each request on 127.0.0.1 with the next status of `statuses`
+    /// (keep-alive off); returns its URL and what it received.
+    async fn server(statuses: Vec<u16>) -> (String, tokio::task::JoinHandle<Vec<String>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        let served = tokio::spawn(async move {
+            let mut received = Vec::new();
+            for status in statuses {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                // The test's requests are small: headers and body in one go.
+                while !String::from_utf8_lossy(&request).contains("\r\n\r\nbody") {
+                    let n = socket.read(&mut buf).await.unwrap();
+                    assert!(n > 0, "connection closed early");
+                    request.extend_from_slice(&buf[..n]);
+                }
+                received.push(String::from_utf8_lossy(&request).into_owned());
+                let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                socket.write_all(answer.as_bytes()).await.unwrap();
+            }
+            received
+        });
+        (url, served)
+    }
+
+    fn transport() -> Transport {
+        Transport {
+            authorization: Some(HeaderValue::from_static("Bearer t")),
+            retry: RetryConfig { initial_backoff: Duration::from_millis(1), ..RetryConfig::default() },
+            timeouts: Timeouts::default(),
+            max_body_bytes: 1024,
+            client_timeout: None,
+        }
+    }
+
+    fn request(url: &str) -> reqwest::Result<reqwest::Request> {
+        reqwest::Client::new().post(url).body("body").build()
+    }
+
+    #[tokio::test]
+    async fn without_a_rebuild_a_retry_sends_the_kept_copy() {
+        let (url, served) = server(vec![503, 200]).await;
+        let (client, call) = (reqwest::Client::new(), CallContext::new(None, None));
+        let answer = transport().execute(&client, request(&url).unwrap(), "x", &call, None).await.unwrap();
+        assert_eq!((answer.status().as_u16(), call.status()), (200, 200));
+        let received = served.await.unwrap();
+        assert_eq!(received.len(), 2);
+        assert!(received.iter().all(|r| r.contains("authorization: Bearer t") && r.ends_with("body")), "{received:?}");
+    }
+
+    #[tokio::test]
+    async fn with_a_rebuild_a_retry_sends_a_new_request() {
+        let (url, served) = server(vec![503, 503, 200]).await;
+        let built = std::sync::atomic::AtomicUsize::new(0);
+        let rebuild = || {
+            built.fetch_add(1, Ordering::Relaxed);
+            request(&url)
+        };
+        let (client, call) = (reqwest::Client::new(), CallContext::new(None, None));
+        let answer = transport().execute(&client, request(&url).unwrap(), "x", &call, Some(&rebuild)).await.unwrap();
+        assert_eq!(answer.status().as_u16(), 200);
+        assert_eq!(built.load(Ordering::Relaxed), 2, "one new request per retry");
+        let received = served.await.unwrap();
+        assert!(received.iter().all(|r| r.contains("authorization: Bearer t") && r.ends_with("body")), "{received:?}");
+    }
+}

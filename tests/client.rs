@@ -175,6 +175,16 @@ async fn a_503_burst_is_retried_up_to_the_attempt_limit() {
     let r = reissue(&client(&server)).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(server.count(), 3);
+    // A retry sends the same request again (built anew, not copied).
+    let sent = server.requests();
+    for again in &sent[1..] {
+        assert_eq!((&again.method, &again.target), (&sent[0].method, &sent[0].target));
+        assert_eq!(again.json(), json!({"accessToken": "at", "refreshToken": "rt"}));
+        for name in ["authorization", "api-version", "accept", "content-type"] {
+            assert_eq!(again.header(name), sent[0].header(name), "{name}");
+        }
+    }
+    assert_eq!(sent[2].header("authorization"), Some("Bearer tok-SECRET-123"));
 
     let always = Server::always(Reply::empty(503)).await;
     let e = reissue(&client(&always)).await.unwrap_err();

@@ -217,8 +217,98 @@ fn send_passes_the_call_context_to_the_transport() {
         text.contains("pub (crate) async fn send_in (self , call : & crate :: transport :: CallContext)"),
         "{text}"
     );
-    assert!(text.contains("client . exec_in (request , & info , call)"), "{text}");
+    assert!(text.contains("client . exec_in (request , & info , call , None)"), "{text}");
     // progenitor's `send` stays, documented, with the client's settings.
     assert!(text.contains(r#"# [doc = "Sends `GET /x`."] pub fn send (self)"#), "{text}");
     assert!(text.contains("self . send_in (& crate :: transport :: NO_OVERRIDES) }"), "{text}");
+}
+
+/// A `send_in` as `explicit_call_context` leaves it.
+fn send_in(body: &str) -> syn::File {
+    syn::parse_str(&format!(
+        "pub mod builder {{ impl<'a> Op<'a> {{
+            pub(crate) async fn send_in(self, call: &crate::transport::CallContext) -> Result<ResponseValue<()>, Error<()>> {{
+                {body}
+            }}
+        }} }}"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn retries_build_the_request_again_instead_of_copying_it() {
+    let mut file = send_in(
+        r#"let Self { client, id } = self;
+        let id = id.map_err(Error::InvalidRequest)?;
+        let url = crate::request::url(format_args!("{}/x/{}", client.baseurl, crate::request::PathSegment(&id)));
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).header(ACCEPT, JSON).build()?;
+        let info = OperationInfo { operation_id: "x" };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec_in(request, &info, call, None).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        todo!()"#,
+    );
+    rewrite::retries_rebuild_the_request(&mut file);
+    let text = quote::quote!(#file).to_string().replace(" ;", ";");
+    // The URL and the request are made by `build`, without the `?`.
+    assert!(
+        text.contains("let build = | | { let url = crate :: request :: url (format_args ! (\"{}/x/{}\" , client . baseurl , crate :: request :: PathSegment (& id))); client . client . get (url) . header (ACCEPT , JSON) . build () };"),
+        "{text}"
+    );
+    // The first request is `build`'s, in a block that ends before the wait,
+    // and the transport gets `build` for a retry.
+    assert!(
+        text.contains("let result = { # [allow (unused_mut)] let mut request = build () ?; client . pre (& mut request , & info) . await ?; client . exec_in (request , & info , call , Some (& build)) } . await;"),
+        "{text}"
+    );
+    // What comes before and after is untouched.
+    assert!(text.contains("let id = id . map_err (Error :: InvalidRequest) ?; let build"), "{text}");
+    assert!(
+        text.contains("} . await; client . post (& result , & info) . await ?; let response = result ?;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_send_in_of_another_shape_keeps_its_copy_for_retries() {
+    // Something between the request and the hand-over: left as it is.
+    let mut file = send_in(
+        r#"let url = format!("{}/x", client.baseurl);
+        let mut request = client.client.get(url).build()?;
+        request.headers_mut().clear();
+        let info = OperationInfo { operation_id: "x" };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec_in(request, &info, call, None).await;
+        todo!()"#,
+    );
+    let before = quote::quote!(#file).to_string();
+    rewrite::retries_rebuild_the_request(&mut file);
+    assert_eq!(quote::quote!(#file).to_string(), before);
+}
+
+#[test]
+fn responses_are_decoded_by_functions_that_keep_their_headers() {
+    let mut file: syn::File = syn::parse_str(
+        r#"pub mod builder { impl<'a> Op<'a> {
+            pub async fn send(self) -> Result<ResponseValue<T>, Error<E>> {
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    204u16 => Ok(ResponseValue::empty(response)),
+                    206u16 => Ok(ResponseValue::stream(response)),
+                    400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+        } }"#,
+    )
+    .unwrap();
+    rewrite::responses_keep_their_headers(&mut file);
+    let text = quote::quote!(#file).to_string();
+    assert!(!text.contains("ResponseValue ::"), "{text}");
+    assert!(text.contains("200u16 => crate :: decode :: json (response) . await"), "{text}");
+    assert!(text.contains("204u16 => Ok (crate :: decode :: empty (response))"), "{text}");
+    assert!(text.contains("206u16 => Ok (crate :: decode :: stream (response))"), "{text}");
+    assert!(text.contains("ErrorResponse (crate :: decode :: json (response) . await ?)"), "{text}");
 }
