@@ -16,6 +16,35 @@ use std::time::{Duration, Instant};
 
 use authlete::Authlete;
 
+/// The system allocator, counting allocations: each client's allocations
+/// per call go into its line (one relaxed add per allocation, the same for
+/// every client).
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract, passed on unchanged.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as above.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
 /// Process CPU time (user + system) from /proc/self/stat.
 fn cpu_time() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -76,6 +105,7 @@ where
     let errors = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(bounds.seconds);
     let cpu0 = cpu_time();
+    let allocations0 = ALLOCATIONS.load(Ordering::Relaxed);
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
@@ -93,13 +123,15 @@ where
     }
     let seconds = t0.elapsed().as_secs_f64();
     let cpu = (cpu_time() - cpu0).as_secs_f64();
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations0;
     let n = calls.load(Ordering::Relaxed).min(bounds.max_calls);
     println!(
         "{}",
         serde_json::json!({
             "client": name, "version": env!("CARGO_PKG_VERSION"), "concurrency": concurrency,
             "calls": n, "errors": errors.load(Ordering::Relaxed), "seconds": seconds,
-            "calls_per_sec": n as f64 / seconds, "cpu_seconds": cpu, "cpu_us_per_call": cpu * 1e6 / n as f64
+            "calls_per_sec": n as f64 / seconds, "cpu_seconds": cpu, "cpu_us_per_call": cpu * 1e6 / n as f64,
+            "allocations_per_call": allocations as f64 / n as f64
         })
     );
 }

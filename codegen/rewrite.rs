@@ -12,7 +12,7 @@
 //! | [`unset_messages_without_strings`] | typify's struct builders and progenitor's operation builders start every required field as an error message, `Err("no value supplied for x".to_string())`: one string allocated (and freed) per required field on every request, though the message is read only when the field stays unset | a required field starts as `Err(String::new())`, and the message, now a literal, is made where the error is read (the builder's conversion, the operation's `send`) |
 //! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
 //! | [`headers_in_the_request_chain`] | progenitor collects an operation's headers (`api-version`, header parameters) in a map of their own, then merges it into the request: two allocations and a hashed replace per request | when the map only ever receives unconditional `append`s, each becomes a `.header(name, value)` of the request builder, which appends to the request's own map |
-//! | [`urls_in_one_allocation`] | `format!` sizes an operation's URL from its literal pieces only, so the base URL and path parameters make it grow once more on every request | the URL is written into a string with room for it from the start (`crate::request::url`) |
+//! | [`urls_from_the_parsed_base`] | progenitor formats each operation's URL whole, base URL included, and reqwest parses all of it again on every call: scheme, host (through IDNA), port, path, about a tenth of a call's CPU | the base URL is parsed once, when the client is built; a call writes only its path, into a string with room for it, and sets it on a copy of the parsed base (`crate::request::url`) |
 //! | [`responses_keep_their_headers`] | progenitor's `ResponseValue::from_response`, `empty` and `stream` copy the answer's header map into the value (two allocations per call) and keep the whole response in the decoding future | the same three in `crate::decode`, which move the headers instead |
 //! | [`explicit_call_context`] | a request's own timeouts and retry policy must reach the transport, and the final status come back, through progenitor's `send`, which has no parameter for them (a task-local did it: a wrapper future on every call) | `send` becomes `send_in(self, call: &CallContext)` passing `call` to the transport (`exec_in`); `send` itself remains, for progenitor's callers, as `send_in` with the client's settings |
 //! | [`retries_rebuild_the_request`] | to send a request again after a refused connection or a 503, the transport kept a copy of every request (its URL, header map and body: four allocations per call) though almost none is retried | the URL and the request are built by a closure, `build`, which the transport calls again for a retry; and the request lives in a block that ends where the call is handed over, so the call's future keeps no room for it while it waits |
@@ -33,7 +33,7 @@ pub fn rewrite(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
     unset_messages_without_strings(file);
     unallocated_path_segments(file);
     headers_in_the_request_chain(file);
-    urls_in_one_allocation(file);
+    urls_from_the_parsed_base(file);
     responses_keep_their_headers(file);
     let enums = open_string_enums(file, json_schema);
     lenient_decoding(file, &enums);
@@ -378,9 +378,10 @@ fn chain_headers(stmts: &mut Vec<syn::Stmt>) {
     }
 }
 
-/// In each operation's `send`, `let url = format!(..);` becomes
-/// `let url = crate::request::url(format_args!(..));`.
-pub fn urls_in_one_allocation(file: &mut syn::File) {
+/// In each operation's `send`, `let url = format!("{}/path/{}", client.baseurl, a);`
+/// becomes `let url = crate::request::url(client, format_args!("/path/{}", a));`.
+/// A `format!` that does not start with the base URL is left as it is.
+pub fn urls_from_the_parsed_base(file: &mut syn::File) {
     each_send(file, |send| {
         for stmt in send.block.stmts.iter_mut() {
             let syn::Stmt::Local(local) = stmt else { continue };
@@ -389,10 +390,23 @@ pub fn urls_in_one_allocation(file: &mut syn::File) {
             }
             let Some(init) = local.init.as_mut() else { continue };
             let syn::Expr::Macro(m) = init.expr.as_ref() else { continue };
-            if m.mac.path.is_ident("format") {
-                let args = &m.mac.tokens;
-                *init.expr = syn::parse_quote!(crate::request::url(format_args!(#args)));
+            if !m.mac.path.is_ident("format") {
+                continue;
             }
+            let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+            let Ok(args) = syn::parse::Parser::parse2(parser, m.mac.tokens.clone()) else { continue };
+            let mut args = args.into_iter();
+            let (Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(template), .. })), Some(base)) =
+                (args.next(), args.next())
+            else {
+                continue;
+            };
+            let Some(path) = template.value().strip_prefix("{}").map(str::to_string) else { continue };
+            if quote::quote!(#base).to_string() != "client . baseurl" {
+                continue;
+            }
+            let rest: Vec<syn::Expr> = args.collect();
+            *init.expr = syn::parse_quote!(crate::request::url(client, format_args!(#path #(, #rest)*)));
         }
     });
 }

@@ -301,6 +301,7 @@ impl AuthleteBuilder {
             timeouts: self.timeouts,
             max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             client_timeout,
+            base: url,
         };
         let raw = generated::Client::new_with_client(base_url.trim_end_matches('/'), http, transport);
         Ok(Authlete { inner: Arc::new(Inner { raw, service_id: self.service_id }) })

@@ -259,14 +259,19 @@ impl<T: std::fmt::Display + ?Sized> std::fmt::Display for PathSegment<'_, T> {
     }
 }
 
-/// An operation's URL (rule `urls_in_one_allocation`): written into a string
-/// with room for a base URL and path, where `format!` would size it from
-/// the literal pieces alone and grow it on every request.
-#[doc(hidden)]
-pub fn url(parts: std::fmt::Arguments<'_>) -> String {
-    let mut url = String::with_capacity(128);
+/// An operation's URL (rule `urls_from_the_parsed_base`): the client's base
+/// URL, parsed once when it was built, with `path` (which starts with `/`)
+/// after the base's own path. The same URL as parsing the base and the path
+/// written out together, without parsing the scheme and host every time.
+pub(crate) fn url(client: &crate::generated::Client, path: std::fmt::Arguments<'_>) -> url::Url {
+    let base = &client.inner.base;
+    let prefix = base.path().trim_end_matches('/');
+    let mut full = String::with_capacity(prefix.len() + 96);
+    full.push_str(prefix);
     // Writing into a `String` cannot fail.
-    let _ = std::fmt::Write::write_fmt(&mut url, parts);
+    let _ = std::fmt::Write::write_fmt(&mut full, path);
+    let mut url = base.clone();
+    url.set_path(&full);
     url
 }
 
@@ -409,13 +414,44 @@ mod tests {
         assert_eq!(PathSegment(&42i64).to_string(), "42");
     }
 
+    /// What the URL was before rule `urls_from_the_parsed_base`: the base
+    /// and the path written out together, and all of it parsed.
+    fn parsed_whole(client: &crate::generated::Client, path: &str) -> url::Url {
+        url::Url::parse(&format!("{}{path}", client.baseurl)).unwrap()
+    }
+
+    const BASES: [&str; 7] = [
+        "http://127.0.0.1:8080",
+        "https://Example.COM:443/",
+        "https://h.example/prefix",
+        "https://h.example/a%20b/",
+        "http://[::1]:9/p/../q",
+        "https://bücher.example/x/",
+        "https://h.example//",
+    ];
+
     #[test]
-    fn urls_are_written_as_format_would() {
-        let base = "http://127.0.0.1:8080";
-        let id = "a b/c";
-        assert_eq!(
-            super::url(format_args!("{}/api/{}/x", base, PathSegment(id))),
-            format!("{}/api/{}/x", base, PathSegment(id))
-        );
+    fn urls_are_the_ones_parsing_the_whole_string_gives() {
+        let params = ["a b/c", "..", ".", "%2F", "?#", "ü", "x\ty", "{id}", "a.b-c_d~e", "", "\\x"];
+        for base in BASES {
+            let authlete = crate::Authlete::builder().base_url(base).build().unwrap();
+            let client = authlete.raw();
+            for p in params {
+                let ours = super::url(client, format_args!("/api/{}/x", PathSegment(p)));
+                let whole = parsed_whole(client, &format!("/api/{}/x", PathSegment(p)));
+                assert_eq!(ours.as_str(), whole.as_str(), "base {base:?}, parameter {p:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_path_parameter_gives_the_url_parsing_would(base in 0..BASES.len(), p in ".*") {
+            let authlete = crate::Authlete::builder().base_url(BASES[base]).build().unwrap();
+            let client = authlete.raw();
+            let ours = super::url(client, format_args!("/api/{}/x/{}", PathSegment(&p), PathSegment(&p)));
+            let whole = parsed_whole(client, &format!("/api/{}/x/{}", PathSegment(&p), PathSegment(&p)));
+            proptest::prop_assert_eq!(ours.as_str(), whole.as_str());
+        }
     }
 }

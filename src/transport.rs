@@ -27,6 +27,9 @@ pub struct Transport {
     /// the crate built it): a request whose limit is that one needs none of
     /// its own.
     pub(crate) client_timeout: Option<Duration>,
+    /// The base URL, parsed (`crate::request::url` puts each operation's
+    /// path on a copy).
+    pub(crate) base: url::Url,
 }
 
 impl std::fmt::Debug for Transport {
@@ -36,6 +39,7 @@ impl std::fmt::Debug for Transport {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("base", &self.base.as_str())
             .finish()
     }
 }
@@ -523,6 +527,7 @@ mod tests {
             timeouts: Timeouts::default(),
             max_body_bytes: 1024,
             client_timeout: None,
+            base: url::Url::parse("http://127.0.0.1/").unwrap(),
         }
     }
 

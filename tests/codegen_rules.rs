@@ -240,7 +240,7 @@ fn retries_build_the_request_again_instead_of_copying_it() {
     let mut file = send_in(
         r#"let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
-        let url = crate::request::url(format_args!("{}/x/{}", client.baseurl, crate::request::PathSegment(&id)));
+        let url = crate::request::url(client, format_args!("/x/{}", crate::request::PathSegment(&id)));
         #[allow(unused_mut)]
         let mut request = client.client.get(url).header(ACCEPT, JSON).build()?;
         let info = OperationInfo { operation_id: "x" };
@@ -254,7 +254,7 @@ fn retries_build_the_request_again_instead_of_copying_it() {
     let text = quote::quote!(#file).to_string().replace(" ;", ";");
     // The URL and the request are made by `build`, without the `?`.
     assert!(
-        text.contains("let build = | | { let url = crate :: request :: url (format_args ! (\"{}/x/{}\" , client . baseurl , crate :: request :: PathSegment (& id))); client . client . get (url) . header (ACCEPT , JSON) . build () };"),
+        text.contains("let build = | | { let url = crate :: request :: url (client , format_args ! (\"/x/{}\" , crate :: request :: PathSegment (& id))); client . client . get (url) . header (ACCEPT , JSON) . build () };"),
         "{text}"
     );
     // The first request is `build`'s, in a block that ends before the wait,
@@ -311,4 +311,35 @@ fn responses_are_decoded_by_functions_that_keep_their_headers() {
     assert!(text.contains("204u16 => Ok (crate :: decode :: empty (response))"), "{text}");
     assert!(text.contains("206u16 => Ok (crate :: decode :: stream (response))"), "{text}");
     assert!(text.contains("ErrorResponse (crate :: decode :: json (response) . await ?)"), "{text}");
+}
+
+#[test]
+fn urls_are_paths_set_on_the_parsed_base() {
+    let mut file: syn::File = syn::parse_str(
+        r#"pub mod builder { impl<'a> Op<'a> {
+            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                let url = format!("{}/api/{}/x", client.baseurl, crate::request::PathSegment(&id),);
+                todo!()
+            }
+        } }"#,
+    )
+    .unwrap();
+    rewrite::urls_from_the_parsed_base(&mut file);
+    let text = quote::quote!(#file).to_string();
+    assert!(
+        text.contains(
+            r#"let url = crate :: request :: url (client , format_args ! ("/api/{}/x" , crate :: request :: PathSegment (& id))) ;"#
+        ),
+        "{text}"
+    );
+    // A URL that does not start with the client's base stays progenitor's.
+    for other in [r#"format!("{}/x", other.baseurl)"#, r#"format!("http://h/{}", client.baseurl)"#] {
+        let mut file: syn::File = syn::parse_str(&format!(
+            "pub mod builder {{ impl<'a> Op<'a> {{ pub async fn send(self) -> R {{ let url = {other}; todo!() }} }} }}"
+        ))
+        .unwrap();
+        let before = quote::quote!(#file).to_string();
+        rewrite::urls_from_the_parsed_base(&mut file);
+        assert_eq!(quote::quote!(#file).to_string(), before);
+    }
 }

@@ -14,11 +14,12 @@ for key, rs in groups.items():
     m["rounds"] = len(rs)
     rows.append(m)
 by = {(r["client"], r["concurrency"]): r for r in rows}
-print(f"{'client':<20}{'version':<12}{'conc':>5}{'calls/s':>10}{'CPU us/call':>13}{'errors':>8}")
+print(f"{'client':<20}{'version':<12}{'conc':>5}{'calls/s':>10}{'CPU us/call':>13}{'allocs/call':>12}{'errors':>8}")
 for r in rows:
-    cpu = r.get("cpu_us_per_call")
+    cpu, allocs = r.get("cpu_us_per_call"), r.get("allocations_per_call")
     print(f"{r['client']:<20}{r.get('version', ''):<12}{r['concurrency']:>5}{r['calls_per_sec']:>10.0f}"
-          f"{(f'{cpu:.1f}' if cpu is not None else '-'):>13}{r.get('errors', '-'):>8}")
+          f"{(f'{cpu:.1f}' if cpu is not None else '-'):>13}{(f'{allocs:.1f}' if allocs is not None else '-'):>12}"
+          f"{r.get('errors', '-'):>8}")
 print()
 
 
