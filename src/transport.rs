@@ -59,9 +59,10 @@ impl ClientHooks<Transport> for crate::generated::Client {
 impl crate::generated::Client {
     /// Runs one call through the transport, with `call`'s overrides; its
     /// status is left in `call`. A retry sends `rebuild()`'s request, or
-    /// without one a copy of `request` kept for it. A plain function returning the transport's
-    /// own future, not an `async fn`: that would keep a second copy of the
-    /// request in its state, and every call's future carries this one.
+    /// without one a copy of `request` kept for it. A plain function
+    /// returning the transport's own future, not an `async fn`: that would
+    /// keep a second copy of the request in its state, and every call's
+    /// future carries this one.
     pub(crate) fn exec_in<'a>(
         &'a self,
         request: reqwest::Request,
@@ -242,7 +243,8 @@ enum State<F> {
 }
 
 impl<F> Execute<'_, F> {
-    /// Sends attempt `self.attempt`, keeping a spare copy if another may follow.
+    /// Sends attempt `self.attempt` with the token, keeping a spare copy if
+    /// another may follow and there is no `rebuild` to make it.
     fn send(&mut self, mut request: reqwest::Request) {
         if let Some(auth) = &self.transport.authorization {
             request.headers_mut().insert(AUTHORIZATION, auth.clone());
