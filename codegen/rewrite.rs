@@ -12,7 +12,7 @@
 //! | [`unset_messages_without_strings`] | typify's struct builders and progenitor's operation builders start every required field as an error message, `Err("no value supplied for x".to_string())`: one string allocated (and freed) per required field on every request, though the message is read only when the field stays unset | a required field starts as `Err(String::new())`, and the message, now a literal, is made where the error is read (the builder's conversion, the operation's `send`) |
 //! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
 //! | [`headers_in_the_request_chain`] | progenitor collects an operation's headers (`api-version`, header parameters) in a map of their own, then merges it into the request: two allocations and a hashed replace per request | when the map only ever receives unconditional `append`s, each becomes a `.header(name, value)` of the request builder, which appends to the request's own map |
-//! | [`urls_from_the_parsed_base`] | progenitor formats each operation's URL whole, base URL included, and reqwest parses all of it again on every call: scheme, host (through IDNA), port, path, about a tenth of a call's CPU | the base URL is parsed once, when the client is built; a call writes only its path, into a string with room for it, and sets it on a copy of the parsed base (`crate::request::url`) |
+//! | [`urls_from_the_parsed_base`] | progenitor formats each operation's URL whole, base URL included, and reqwest parses all of it again on every call: scheme, host (through IDNA), port, path, about 3 % of a call's CPU | the base URL is parsed once, when the client is built; a call writes only its path, into a string with room for it, and sets it on a copy of the parsed base (`crate::request::url`) |
 //! | [`responses_keep_their_headers`] | progenitor's `ResponseValue::from_response`, `empty` and `stream` copy the answer's header map into the value (two allocations per call) and keep the whole response in the decoding future | the same three in `crate::decode`, which move the headers instead |
 //! | [`explicit_call_context`] | a request's own timeouts and retry policy must reach the transport, and the final status come back, through progenitor's `send`, which has no parameter for them (a task-local did it: a wrapper future on every call) | `send` becomes `send_in(self, call: &CallContext)` passing `call` to the transport (`exec_in`); `send` itself remains, for progenitor's callers, as `send_in` with the client's settings |
 //! | [`retries_rebuild_the_request`] | to send a request again after a refused connection or a 503, the transport kept a copy of every request (its URL, header map and body: four allocations per call) though almost none is retried | the URL and the request are built by a closure, `build`, which the transport calls again for a retry; and the request lives in a block that ends where the call is handed over, so the call's future keeps no room for it while it waits |
@@ -513,8 +513,9 @@ pub fn explicit_call_context(file: &mut syn::File) {
 /// .await;
 /// ```
 ///
-/// A `send_in` of any other shape is left as it is (the transport then
-/// keeps a copy of its request for a retry).
+/// A `send_in` of any other shape, or whose URL or request is made with a
+/// `?` or a `return` (a closure cannot leave `send_in`), is left as it is:
+/// the transport then keeps a copy of its request for a retry.
 pub fn retries_rebuild_the_request(file: &mut syn::File) {
     each_builder_fn(file, "send_in", |send| {
         if let Some(stmts) = rebuilding(&send.block.stmts) {
@@ -536,6 +537,22 @@ fn local_named<'a>(stmt: &'a syn::Stmt, name: &str) -> Option<&'a syn::Local> {
     (ident == name).then_some(local)
 }
 
+/// Whether `expr` holds a `?` or a `return`.
+fn exits(expr: &syn::Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_try(&mut self, _: &'ast syn::ExprTry) {
+            self.0 = true;
+        }
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.0 = true;
+        }
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_expr(&mut find, expr);
+    find.0
+}
+
 /// `send_in`'s statements rewritten as [`retries_rebuild_the_request`]
 /// says, or `None` if they are not of that shape.
 fn rebuilding(stmts: &[syn::Stmt]) -> Option<Vec<syn::Stmt>> {
@@ -548,6 +565,9 @@ fn rebuilding(stmts: &[syn::Stmt]) -> Option<Vec<syn::Stmt>> {
     // The request's expression, without its `?`.
     let syn::Expr::Try(built) = request.init.as_ref()?.expr.as_ref() else { return None };
     let built = &built.expr;
+    if exits(&url.init.as_ref()?.expr) || exits(built) {
+        return None;
+    }
     let is_pre = matches!(pre, syn::Stmt::Expr(e, Some(_)) if quote::quote!(#e).to_string().starts_with("client . pre (& mut request"));
     // `client.exec_in(request, &info, call, None).await`
     let syn::Expr::Await(sent) = result.init.as_ref()?.expr.as_ref() else { return None };
