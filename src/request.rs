@@ -212,9 +212,8 @@ impl<B: Operation> Request<B> {
                 Err(progenitor_client::Error::UnexpectedResponse(response))
                     if B::no_content(response.status().as_u16()).is_some() =>
                 {
-                    let status = response.status();
-                    let body = B::no_content(status.as_u16()).expect("checked by the guard");
-                    Ok(Response { parts: ResponseValue::new((), status, response.headers().clone()), body })
+                    let body = B::no_content(response.status().as_u16()).expect("checked by the guard");
+                    Ok(Response { parts: crate::decode::empty(response), body })
                 }
                 // Boxed: the error path's future would otherwise add its size to
                 // every call's future.

@@ -199,16 +199,7 @@ fn unconditional_headers_go_into_the_request_chain() {
 
 #[test]
 fn send_passes_the_call_context_to_the_transport() {
-    let mut file: syn::File = syn::parse_str(
-        r#"pub mod builder { impl<'a> Op<'a> {
-            ///Sends `GET /x`.
-            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-                let result = client.exec(request, &info).await;
-                todo!()
-            }
-        } }"#,
-    )
-    .unwrap();
+    let mut file = send("let result = client.exec(request, &info).await;");
     rewrite::explicit_call_context(&mut file);
     let text = quote::quote!(#file).to_string();
     assert!(
@@ -219,6 +210,21 @@ fn send_passes_the_call_context_to_the_transport() {
     // progenitor's `send` stays, documented, with the client's settings.
     assert!(text.contains(r#"# [doc = "Sends `GET /x`."] pub fn send (self)"#), "{text}");
     assert!(text.contains("self . send_in (& crate :: transport :: NO_OVERRIDES) }"), "{text}");
+}
+
+/// An operation builder's `send` as progenitor writes it, with `body`
+/// before its end.
+fn send(body: &str) -> syn::File {
+    syn::parse_str(&format!(
+        "pub mod builder {{ impl<'a> Op<'a> {{
+            ///Sends `GET /x`.
+            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {{
+                {body}
+                todo!()
+            }}
+        }} }}"
+    ))
+    .unwrap()
 }
 
 /// A `send_in` as `explicit_call_context` leaves it.
@@ -318,15 +324,7 @@ fn responses_are_decoded_by_functions_that_keep_their_headers() {
 
 #[test]
 fn urls_are_paths_set_on_the_parsed_base() {
-    let mut file: syn::File = syn::parse_str(
-        r#"pub mod builder { impl<'a> Op<'a> {
-            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-                let url = format!("{}/api/{}/x", client.baseurl, crate::request::PathSegment(&id),);
-                todo!()
-            }
-        } }"#,
-    )
-    .unwrap();
+    let mut file = send(r#"let url = format!("{}/api/{}/x", client.baseurl, crate::request::PathSegment(&id),);"#);
     rewrite::urls_from_the_parsed_base(&mut file);
     let text = quote::quote!(#file).to_string();
     assert!(
