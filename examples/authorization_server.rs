@@ -26,11 +26,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 const CLIENT_ID: &str = "demo-client";
-const CLIENT_SECRET: &str = "demo-secret";
+pub const CLIENT_SECRET: &str = "demo-secret";
+/// The PKCE code verifier of the walk-through.
+pub const CODE_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const REDIRECT_URI: &str = "http://127.0.0.1:9999/cb";
 
+/// The largest request body the provider reads: token, PAR and revocation
+/// requests are a few kilobytes (axum's default is 2 MB).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 /// The provider's endpoints, sharing one Authlete client.
-struct Provider {
+pub struct Provider {
     issuer: String,
     authorization: AuthorizationEndpoint,
     token: TokenEndpoint,
@@ -50,7 +56,7 @@ async fn claims_of(grant: GrantContext) -> Reissue {
 }
 
 impl Provider {
-    fn new(client: Authlete, issuer: String) -> Self {
+    pub fn new(client: Authlete, issuer: String) -> Self {
         Self {
             issuer,
             authorization: AuthorizationEndpoint::new(client.clone()),
@@ -63,7 +69,7 @@ impl Provider {
     }
 }
 
-type Shared = Arc<Provider>;
+pub type Shared = Arc<Provider>;
 
 async fn authorize(State(p): State<Shared>, RawQuery(query): RawQuery) -> Response {
     match p.authorization.handle(query.unwrap_or_default()).await {
@@ -108,7 +114,7 @@ async fn jwks(State(p): State<Shared>) -> Response {
     p.discovery.jwks().await.into_response()
 }
 
-fn router(provider: Shared) -> axum::Router {
+pub fn router(provider: Shared) -> axum::Router {
     axum::Router::new()
         .route("/authorize", get(authorize))
         .route("/token", post(token))
@@ -117,6 +123,7 @@ fn router(provider: Shared) -> axum::Router {
         .route("/revoke", post(revoke))
         .route("/.well-known/openid-configuration", get(configuration))
         .route("/jwks", get(jwks))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(provider)
 }
 
@@ -148,7 +155,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The OAuth client's side of the flow, printing each exchange.
-async fn walk_through(issuer: &str) -> Result<(), Box<dyn std::error::Error>> {
+pub async fn walk_through(issuer: &str) -> Result<(), Box<dyn std::error::Error>> {
     use base64::Engine;
     use sha2::Digest;
     let http = authlete::reqwest_client_builder()?.redirect(reqwest::redirect::Policy::none()).build()?;
@@ -167,7 +174,7 @@ async fn walk_through(issuer: &str) -> Result<(), Box<dyn std::error::Error>> {
     show(http.get(format!("{issuer}/.well-known/openid-configuration")).send().await?).await;
 
     println!("2. authorization request with PKCE (S256)");
-    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let verifier = CODE_VERIFIER;
     let challenge = b64.encode(sha2::Sha256::digest(verifier.as_bytes()));
     let query = form(&[
         ("response_type", "code"),
@@ -236,7 +243,7 @@ async fn show(r: reqwest::Response) -> serde_json::Value {
 
 /// Authlete's part of the flow, as the stand-in plays it: one client, one
 /// user, codes bound to their PKCE challenge, tokens that can be revoked.
-mod stand_in {
+pub mod stand_in {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex};
 
@@ -266,6 +273,15 @@ mod stand_in {
         call.body[field].as_str().unwrap_or_default().to_string()
     }
 
+    /// Every credential the stand-in hands out ends with this, so that a
+    /// test can look for it in logs.
+    pub const SECRET_MARK: &str = "s3kr1t";
+
+    /// A credential of this kind (`at`, `code`, ...), numbered.
+    fn secret(kind: &str, n: u32) -> String {
+        format!("{kind}-{n}-{SECRET_MARK}")
+    }
+
     fn id_token(claims: &str) -> String {
         use base64::Engine;
         format!("eyJhbGciOiJub25lIn0.{}.", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims))
@@ -292,7 +308,7 @@ mod stand_in {
             }
             let mut w = w.lock().unwrap();
             w.counter += 1;
-            let ticket = format!("ticket-{}", w.counter);
+            let ticket = secret("ticket", w.counter);
             let scopes: Vec<_> =
                 p.get("scope").map(|s| s.split(' ').map(|n| json!({"name": n})).collect()).unwrap_or_default();
             w.tickets.insert(ticket.clone(), p);
@@ -308,7 +324,7 @@ mod stand_in {
                 );
             };
             w.counter += 1;
-            let code = format!("code-{}", w.counter);
+            let code = secret("code", w.counter);
             w.codes.insert(code.clone(), p.get("code_challenge").cloned().unwrap_or_default());
             let location =
                 format!("{}?code={code}&state={}", p["redirect_uri"], p.get("state").cloned().unwrap_or_default());
@@ -321,7 +337,8 @@ mod stand_in {
             let p = params(&body_str(call, "parameters"));
             let mut w = w.lock().unwrap();
             w.counter += 1;
-            let access_token = format!("at-{}", w.counter);
+            let access_token = secret("at", w.counter);
+            let refresh_token = secret("rt", w.counter);
             let bad = |e: &str| MockReply::json(200, &json!({"action": "BAD_REQUEST", "responseContent": format!("{{\"error\":\"{e}\"}}")}));
             match p.get("grant_type").map(String::as_str) {
                 Some("authorization_code") => {
@@ -335,14 +352,14 @@ mod stand_in {
                     }
                     w.tokens.push(access_token.clone());
                     let content = json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 3600,
-                        "refresh_token": "rt-1", "id_token": id_token(r#"{"sub":"alice"}"#)});
+                        "refresh_token": refresh_token, "id_token": id_token(r#"{"sub":"alice"}"#)});
                     MockReply::json(200, &json!({"action": "OK", "responseContent": content.to_string(), "subject": "alice"}))
                 }
                 Some("refresh_token") => {
                     w.tokens.push(access_token.clone());
-                    let content = json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-2"});
+                    let content = json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh_token});
                     MockReply::json(200, &json!({"action": "ID_TOKEN_REISSUABLE", "responseContent": content.to_string(),
-                        "subject": "alice", "accessToken": access_token, "refreshToken": "rt-2"}))
+                        "subject": "alice", "accessToken": access_token, "refreshToken": refresh_token}))
                 }
                 _ => bad("unsupported_grant_type"),
             }

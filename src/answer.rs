@@ -145,10 +145,10 @@ fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next
         // server carries on (serves the resource, collects the claims).
         Some(Mapping::Status(200)) if A::CHALLENGE && content.is_none() => return Next::App(action.to_string()),
         Some(Mapping::Status(status)) if status >= 400 && A::CHALLENGE && A::ACTIONS.contains(&"UNAUTHORIZED") => {
-            challenge(status, content)
+            challenge(status_code(status), content)
         }
         Some(Mapping::Status(status)) => {
-            let status = StatusCode::from_u16(status).expect("valid status");
+            let status = status_code(status);
             match content {
                 Some(body) => EndpointResponse::json(status, body),
                 None if status.is_success() => EndpointResponse::json(status, ""),
@@ -195,13 +195,17 @@ fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next
 }
 
 /// `status`, no body, `WWW-Authenticate: content` (RFC 6750 §3).
-fn challenge(status: u16, content: Option<&str>) -> EndpointResponse {
-    let status = StatusCode::from_u16(status).expect("valid status");
+pub(crate) fn challenge(status: StatusCode, content: Option<&str>) -> EndpointResponse {
     let mut r = with_headers(status, String::new(), None);
     if let Some(v) = content.and_then(|c| HeaderValue::from_str(c).ok()) {
         r.headers_mut().insert(WWW_AUTHENTICATE, v);
     }
     r
+}
+
+/// The table's statuses are all valid; a wrong one would answer 500.
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 fn with_headers(status: StatusCode, body: String, content_type: Option<&'static str>) -> EndpointResponse {

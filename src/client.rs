@@ -120,7 +120,7 @@ pub struct AuthleteBuilder {
 impl std::fmt::Debug for AuthleteBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuthleteBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("service_id", &self.service_id)
             .field("token", &self.token)
             .field("timeouts", &self.timeouts)
@@ -178,6 +178,23 @@ impl AuthleteBuilder {
     /// Use this `reqwest::Client` (proxies, extra root certificates, ...).
     /// Its own connect timeout applies; the attempt and total timeouts are
     /// still enforced per request.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`:
+    /// reqwest follows up to 10 redirects by default, and a `307` re-sends a
+    /// `POST` with its body (client secrets, authorization codes) to wherever
+    /// `Location` points. The client the crate builds follows none and
+    /// answers a 3xx with [`Error::Redirect`](crate::Error::Redirect); the
+    /// policy of a supplied client cannot be read, so `build` logs a warning
+    /// (feature `tracing`) as a reminder.
+    ///
+    /// ```
+    /// let http = authlete::reqwest_client_builder()
+    ///     .unwrap()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()
+    ///     .unwrap();
+    /// let builder = authlete::Authlete::builder().http_client(http);
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -196,8 +213,9 @@ impl AuthleteBuilder {
         self
     }
 
-    /// Allow sending the token over plain `http://` to a non-loopback host
-    /// (refused by default; loopback hosts are always allowed).
+    /// Allow plain `http://` to a non-loopback host (refused by default,
+    /// with or without a token: client secrets and end users' codes travel
+    /// in request bodies; loopback hosts are always allowed).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -244,14 +262,15 @@ impl AuthleteBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// An invalid base URL, a token over plain http to a non-loopback host,
+    /// An invalid base URL (or one with credentials in it), plain http to a
+    /// non-loopback host,
     /// a token that is not a header value, zero attempts or timeouts, or a
     /// failure of reqwest to build its client.
     pub fn build(self) -> Result<Authlete, ConfigError> {
         let base_url = self.base_url.unwrap_or_else(|| Region::Us.base_url().to_string());
         let url = parse_base_url(&base_url)
-            .map_err(|reason| ConfigError::InvalidBaseUrl { url: base_url.clone(), reason })?;
-        if url.scheme() == "http" && self.token.is_some() && !self.allow_insecure_http && !is_loopback(&url) {
+            .map_err(|reason| ConfigError::InvalidBaseUrl { url: redact_userinfo(&base_url), reason })?;
+        if url.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&url) {
             return Err(ConfigError::InsecureHttp { host: url.host_str().unwrap_or_default().to_string() });
         }
         if self.retry.max_attempts == 0 {
@@ -278,12 +297,23 @@ impl AuthleteBuilder {
         // itself; a request then arms no timer of its own (transport.rs).
         let first_attempt = self.timeouts.attempt.min(self.timeouts.total);
         let (http, client_timeout) = match self.http_client {
-            Some(c) => (c, None),
+            Some(c) => {
+                #[cfg(feature = "tracing")]
+                tracing::warn!(
+                    target: "authlete",
+                    "AuthleteBuilder::http_client: the client's redirect policy cannot be checked; build it with \
+                     redirect(Policy::none()) so that no request is re-sent to another host"
+                );
+                (c, None)
+            }
             None => {
                 let c = reqwest::Client::builder()
                     .tls_backend_preconfigured(crate::tls::client_config(&self.extra_roots)?)
                     .timeout(first_attempt)
                     .connect_timeout(self.timeouts.connect)
+                    // A redirected POST would carry its body (client secrets,
+                    // codes) to another host, even from https to http.
+                    .redirect(reqwest::redirect::Policy::none())
                     // The crate retries by its own policy (transport.rs).
                     // reqwest's would only re-send HTTP/2 refusals, and this
                     // client speaks HTTP/1.1 (its TLS offers no ALPN), yet
@@ -319,7 +349,21 @@ fn parse_base_url(s: &str) -> Result<url::Url, String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err("a base URL has no query or fragment".into());
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("a base URL holds no credentials (user:password@); set the access token instead".into());
+    }
     Ok(url)
+}
+
+/// `s` with whatever stands between `://` and the host's `@` replaced, for
+/// error messages: that part is a password when it is there.
+fn redact_userinfo(s: &str) -> String {
+    let Some(start) = s.find("://").map(|i| i + 3) else { return s.to_string() };
+    let authority_end = s[start..].find(['/', '?', '#']).map_or(s.len(), |i| start + i);
+    match s[start..authority_end].rfind('@') {
+        Some(at) => format!("{}<redacted>{}", &s[..start], &s[start + at..]),
+        None => s.to_string(),
+    }
 }
 
 fn is_loopback(url: &url::Url) -> bool {

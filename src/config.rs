@@ -80,15 +80,28 @@ impl Default for Timeouts {
 
 /// When and how a call is tried again.
 ///
-/// The policy (on by default):
-/// - retried: connection failures before the request was sent (refused, DNS,
-///   TLS set-up), and the statuses 408, 429 and 503, which say the request was
-///   not processed;
-/// - retried only for safe methods (GET, HEAD, OPTIONS): 502 and 504, and
-///   failures after the request may have reached Authlete (reset, attempt
-///   timeout). Most Authlete runtime calls are POSTs that are not idempotent
-///   (an authorization code is consumed once), so they are never re-sent when
-///   they may have been processed;
+/// The policy (on by default), by what may have happened to the request:
+///
+/// | outcome | reads (GET, HEAD, OPTIONS) | management APIs (other methods) | protocol APIs (other methods) |
+/// |---|---|---|---|
+/// | connection failed before sending (refused, DNS, TLS set-up) | retried | retried | retried |
+/// | 429 | retried | retried | retried |
+/// | 408, 503 | retried | retried | **not** retried |
+/// | 502, 504; reset or attempt timeout after sending | retried | not retried | not retried |
+/// | any other answer | not retried | not retried | not retried |
+///
+/// Protocol APIs are told by their path, not by a list of operations:
+/// `/api/{serviceId}/` followed by `auth`, `pushed_auth_req`,
+/// `backchannel`, `device`, `gm`, `vci`, `federation`, `idtoken` or
+/// `client/registration`. They are the calls an authorization server makes
+/// for its clients' requests, and most consume something once: a proxy
+/// answers 408 or 503 after it forwarded the request, and an authorization
+/// code sent again trips Authlete's code-reuse detection, which revokes the
+/// tokens already issued. Only a refused connection or a 429 proves the
+/// request was not processed. A redirect (3xx) is never followed
+/// ([`Error::Redirect`](crate::Error::Redirect)).
+///
+/// Besides:
 /// - the wait is exponential (`initial_backoff` × 2ⁿ, capped at
 ///   `max_backoff`) with jitter (a random value between half and all of it),
 ///   or what `Retry-After` says when the answer has one;

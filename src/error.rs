@@ -28,14 +28,33 @@ pub enum Error {
 
     /// A status the operation does not document, or an error without
     /// Authlete's body (an HTML page from a proxy, an empty 404).
-    #[error("Authlete answered {status} to {operation}{}", snippet_suffix(.snippet))]
+    #[error("Authlete answered {status} to {operation}{}", snippet_suffix(.snippet, *.body_len))]
     Status {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
-        /// The start of the body, at most [`SNIPPET_BYTES`] bytes.
+        /// The start of an error body, at most [`SNIPPET_BYTES`] bytes.
+        /// Empty for a success status (2xx): a success body can carry end
+        /// users' tokens, so only its length is kept.
         snippet: String,
+        /// The body's length in bytes.
+        body_len: usize,
+    },
+
+    /// The answer was a redirect (3xx). The client follows none: a
+    /// redirected `POST` would carry client secrets and authorization codes
+    /// to wherever `Location` points (see the client's docs).
+    #[error("Authlete answered {status} to {operation}, a redirect to {}; redirects are not followed",
+        location_host.as_deref().unwrap_or("a location without a host"))]
+    Redirect {
+        /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
+        operation: &'static str,
+        /// The HTTP status (301, 302, 307, ...).
+        status: StatusCode,
+        /// The host `Location` names (never its path or query, which can
+        /// hold secrets), if there is one.
+        location_host: Option<String>,
     },
 
     /// The request could not be sent or the answer not read (connection
@@ -69,9 +88,9 @@ pub enum Error {
         status: Option<StatusCode>,
         /// The body's length in bytes.
         body_len: usize,
-        /// What serde_json reported.
+        /// Where and how the body failed to decode.
         #[source]
-        source: serde_json::Error,
+        source: DecodeError,
     },
 
     /// The body is larger than the client's limit
@@ -113,13 +132,59 @@ pub enum Error {
     },
 }
 
-fn snippet_suffix(snippet: &str) -> String {
-    if snippet.is_empty() {
-        String::new()
-    } else {
-        format!(": {snippet}")
+fn snippet_suffix(snippet: &str, body_len: usize) -> String {
+    match (snippet.is_empty(), body_len) {
+        (false, _) => format!(": {snippet}"),
+        (true, 0) => String::new(),
+        (true, n) => format!(" ({n} bytes, not shown)"),
     }
 }
+
+/// Where and how a body failed to decode: the kind of failure and its
+/// position, never the text around it (the decoder's own message quotes
+/// the values it met, and a success body carries end users' tokens).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    kind: &'static str,
+    line: usize,
+    column: usize,
+}
+
+impl DecodeError {
+    pub(crate) fn from_json(e: &serde_json::Error) -> Self {
+        let kind = match e.classify() {
+            serde_json::error::Category::Io => "read",
+            serde_json::error::Category::Syntax => "syntax",
+            serde_json::error::Category::Data => "data",
+            serde_json::error::Category::Eof => "unexpected end of input",
+        };
+        Self { kind, line: e.line(), column: e.column() }
+    }
+
+    /// The kind of failure: `syntax` (not JSON), `data` (JSON of another
+    /// shape than the type's), `unexpected end of input`, or `read`.
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The line (from 1) where decoding stopped.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column (from 1) where decoding stopped.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} error at line {} column {}", self.kind, self.line, self.column)
+    }
+}
+
+impl std::error::Error for DecodeError {}
 
 /// A configuration that cannot work; names the setting or variable at fault.
 #[derive(Debug, thiserror::Error)]
@@ -139,18 +204,20 @@ pub enum ConfigError {
         /// Why.
         reason: String,
     },
-    /// The base URL is not an absolute http(s) URL.
+    /// The base URL is not an absolute http(s) URL, or it holds credentials
+    /// (`https://user:password@host`), which the client refuses.
     #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl {
-        /// The URL given.
+        /// The URL given, with any credentials in it replaced by `<redacted>`.
         url: String,
         /// Why.
         reason: String,
     },
-    /// A bearer token would travel in clear text to a non-loopback host.
+    /// Plain `http://` to a host that is not loopback: the token, client
+    /// secrets and end users' codes would travel in clear text.
     #[error(
-        "refusing to send the access token over plain http to {host}; use https, a loopback host, \
-         or AuthleteBuilder::allow_insecure_http"
+        "refusing plain http to {host}: tokens and secrets would travel in clear text; use https, a loopback \
+         host, or AuthleteBuilder::allow_insecure_http"
     )]
     InsecureHttp {
         /// The host of the base URL.
@@ -204,7 +271,7 @@ impl Error {
     /// The HTTP status, when the error comes from an answer.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::Status { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::Status { status, .. } | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -229,12 +296,18 @@ impl Error {
             P::CommunicationError(source) | P::InvalidUpgrade(source) | P::ResponseBodyError(source) => {
                 Self::from_reqwest(source, operation)
             }
+            P::ErrorResponse(value) if value.status().is_redirection() => {
+                Error::redirect(operation, value.status(), value.headers())
+            }
+            P::UnexpectedResponse(response) if response.status().is_redirection() => {
+                Error::redirect(operation, response.status(), response.headers())
+            }
             P::ErrorResponse(value) => {
                 let status = value.status();
                 let body = match read_body(value.into_inner()) {
                     crate::request::ErrorBody::Json(v) => v,
                     crate::request::ErrorBody::Stream(stream) => match collect(stream).await {
-                        Ok(bytes) => return Error::Status { operation, status, snippet: snippet(&bytes) },
+                        Ok(bytes) => return Error::unexpected_status(operation, status, &bytes),
                         Err(source) => return Self::from_reqwest(source, operation),
                     },
                 };
@@ -242,19 +315,19 @@ impl Error {
                     Some((result_code, result_message)) => {
                         Error::Api { operation, status, result_code, result_message }
                     }
-                    None => Error::Status { operation, status, snippet: String::new() },
+                    None => Error::Status { operation, status, snippet: String::new(), body_len: 0 },
                 }
             }
             // An error status whose body is not what the spec says (an HTML
             // page from a proxy) is that status; a success that does not
             // decode is a decode error.
             P::InvalidResponsePayload(bytes, _) if status.is_some_and(|s| !s.is_success()) => {
-                Error::Status { operation, status: status.expect("checked"), snippet: snippet(&bytes) }
+                Error::unexpected_status(operation, status.expect("checked"), &bytes)
             }
             // A success body can carry end users' tokens (`responseContent`
             // of /auth/token): say how long it was, not what it said.
             P::InvalidResponsePayload(bytes, source) => {
-                Error::Decode { operation, status, body_len: bytes.len(), source }
+                Error::Decode { operation, status, body_len: bytes.len(), source: DecodeError::from_json(&source) }
             }
             P::UnexpectedResponse(response) => {
                 let status = response.status();
@@ -264,13 +337,30 @@ impl Error {
                             Some((result_code, result_message)) => {
                                 Error::Api { operation, status, result_code, result_message }
                             }
-                            None => Error::Status { operation, status, snippet: snippet(&bytes) },
+                            None => Error::unexpected_status(operation, status, &bytes),
                         }
                     }
                     Err(source) => Self::from_reqwest(source, operation),
                 }
             }
         }
+    }
+
+    /// [`Error::Status`]: the body's start for an error status, only its
+    /// length for a success.
+    fn unexpected_status(operation: &'static str, status: StatusCode, bytes: &[u8]) -> Self {
+        let snippet = if status.is_success() { String::new() } else { snippet(bytes) };
+        Error::Status { operation, status, snippet, body_len: bytes.len() }
+    }
+
+    /// [`Error::Redirect`], naming `Location`'s host only.
+    fn redirect(operation: &'static str, status: StatusCode, headers: &reqwest::header::HeaderMap) -> Self {
+        let location_host = headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| url::Url::parse(l).ok())
+            .and_then(|u| u.host_str().map(str::to_string));
+        Error::Redirect { operation, status, location_host }
     }
 
     pub(crate) fn from_reqwest(source: reqwest::Error, operation: &'static str) -> Self {

@@ -76,6 +76,7 @@ mod lenient;
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 pub mod models;
+mod redact;
 mod request;
 mod responses;
 mod tls;
@@ -85,7 +86,7 @@ mod unknown;
 
 pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID};
 pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
-pub use error::{ConfigError, Error, SNIPPET_BYTES};
+pub use error::{ConfigError, DecodeError, Error, SNIPPET_BYTES};
 pub use models::{IdtokenReissueRequest, IdtokenReissueResponse, IdtokenReissueResponseAction};
 #[cfg(feature = "mock")]
 #[doc(hidden)]

@@ -38,8 +38,21 @@ pub const UNSUPPORTED_GRANT_TYPE_BODY: &str =
 /// assert_eq!(r.status(), 200);
 /// assert_eq!(r.headers()["cache-control"], "no-store");
 /// ```
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows the status, the headers and the body's length, never
+/// the body: a token response carries access and refresh tokens.
+#[derive(Clone)]
 pub struct EndpointResponse(http::Response<String>);
+
+impl std::fmt::Debug for EndpointResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointResponse")
+            .field("status", &self.0.status())
+            .field("headers", self.0.headers())
+            .field("body", &format_args!("<{} bytes>", self.0.body().len()))
+            .finish()
+    }
+}
 
 impl EndpointResponse {
     /// A JSON response with the token endpoint headers.
@@ -236,9 +249,15 @@ impl axum::response::IntoResponse for EndpointResponse {
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl axum::response::IntoResponse for crate::Error {
-    /// A generic `500 server_error`: the details are for your logs, not for
-    /// the OAuth client.
+    /// [`Error::ReissueFailed`](crate::Error::ReissueFailed): its `fallback`,
+    /// the token response with the tokens `/auth/token` already issued (the
+    /// refresh token may have been rotated: a 500 would lock the client
+    /// out). Any other error: a generic `500 server_error`, the details
+    /// being for your logs, not for the OAuth client.
     fn into_response(self) -> axum::response::Response {
-        EndpointResponse::server_error().into_response()
+        match self {
+            crate::Error::ReissueFailed { fallback, .. } => fallback.into_response(),
+            _ => EndpointResponse::server_error().into_response(),
+        }
     }
 }

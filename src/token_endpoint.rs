@@ -286,15 +286,7 @@ impl TokenRequestInput {
     /// a proxy, from its headers
     /// ([`client_certificate_from_proxy`](Self::client_certificate_from_proxy)).
     pub fn from_http(headers: &http::HeaderMap, body: impl Into<String>, htu: Option<&str>) -> Self {
-        // Every value is passed on, never dropped: several DPoP headers are
-        // joined and a value that is not text is passed lossily, so that
-        // Authlete rejects the proof (RFC 9449 §4.3) instead of the request
-        // silently becoming a plain bearer one.
-        let text = |name: &str| {
-            let values: Vec<String> =
-                headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
-            (!values.is_empty()).then(|| values.join(", "))
-        };
+        let text = |name: &str| header_text(headers, name);
         Self {
             body: body.into(),
             authorization: text("authorization"),
@@ -330,7 +322,9 @@ impl TokenRequestInput {
     /// The client certificate and chain a TLS-terminating proxy passed in
     /// headers (an explicit opt-in: trust these headers only behind a proxy
     /// that sets them and removes them from client requests). Headers that
-    /// are absent or cannot be read leave the certificate unset.
+    /// are absent or cannot be read leave the certificate unset, and so does
+    /// a certificate header that appears more than once: one of them came
+    /// from the client (a proxy that appends instead of replacing).
     ///
     /// ```
     /// use authlete::{ProxyCertHeaders, TokenRequestInput};
@@ -341,7 +335,20 @@ impl TokenRequestInput {
     /// assert!(input.client_certificate.unwrap().starts_with("-----BEGIN CERTIFICATE-----\nMIIBCg=="));
     /// ```
     pub fn client_certificate_from_proxy(mut self, headers: &http::HeaderMap, source: ProxyCertHeaders) -> Self {
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+        // Exactly one value, or none at all.
+        let header = |name: &str| {
+            let mut values = headers.get_all(name).iter();
+            match (values.next(), values.next()) {
+                (Some(v), None) => v.to_str().ok().map(str::trim),
+                _ => None,
+            }
+        };
+        let repeated = |name: &str| headers.get_all(name).iter().nth(1).is_some();
+        if matches!(source, ProxyCertHeaders::Rfc9440) && (repeated("client-cert") || repeated("client-cert-chain")) {
+            self.client_certificate = None;
+            self.client_certificate_path = Vec::new();
+            return self;
+        }
         match source {
             ProxyCertHeaders::Rfc9440 => {
                 self.client_certificate = header("client-cert").and_then(der_item_to_pem);
@@ -395,17 +402,31 @@ impl TokenRequestInput {
     }
 }
 
+/// Every value of header `name`, joined with `, `; `None` when it is absent.
+///
+/// Every value is passed on, never dropped: several `DPoP` headers are
+/// joined and a value that is not text is passed lossily, so that Authlete
+/// rejects the proof (RFC 9449 §4.3) instead of the request silently
+/// becoming a plain bearer one.
+pub(crate) fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    let values: Vec<String> =
+        headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
 /// An RFC 8941 byte sequence (`:<base64>:`) holding a DER certificate, as PEM.
 fn der_item_to_pem(item: &str) -> Option<String> {
     use base64::Engine;
     let b64 = item.trim().strip_prefix(':')?.strip_suffix(':')?;
     let der = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
-    Some(pem(&base64::engine::general_purpose::STANDARD.encode(der)))
+    pem(&der)
 }
 
 /// A PEM certificate from a header: URL-decoded if it is, and with its line
-/// breaks restored if the proxy folded them into spaces.
-fn pem_from_header(value: &str) -> Option<String> {
+/// breaks restored if the proxy folded them into spaces. Anything between
+/// the markers that is not Base64 gives `None`.
+pub(crate) fn pem_from_header(value: &str) -> Option<String> {
+    use base64::Engine;
     let decoded = percent_encoding::percent_decode_str(value).decode_utf8().ok()?;
     let body = decoded
         .trim()
@@ -413,13 +434,26 @@ fn pem_from_header(value: &str) -> Option<String> {
         .trim_end()
         .strip_suffix("-----END CERTIFICATE-----")?;
     let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    (!b64.is_empty()).then(|| pem(&b64))
+    let der = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    pem(&der)
 }
 
-fn pem(b64: &str) -> String {
-    let lines: Vec<&str> =
-        b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).expect("base64 is ASCII")).collect();
-    format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n"))
+/// A DER certificate as PEM (64 Base64 characters a line); `None` when empty.
+fn pem(der: &[u8]) -> Option<String> {
+    use base64::Engine;
+    if der.is_empty() {
+        return None;
+    }
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 64);
+    out.push_str("-----BEGIN CERTIFICATE-----\n");
+    // Base64 output is ASCII: every 64-byte chunk is text.
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str("-----END CERTIFICATE-----\n");
+    Some(out)
 }
 
 /// The value of `idTokenAudType`: how the `aud` claim of the reissued ID

@@ -274,7 +274,9 @@ impl<F> Execute<'_, F> {
         if let Some(ended) = ended {
             trace_attempt(self.operation, self.attempt, &result, ended.saturating_duration_since(self.started));
         }
-        if let Verdict::RetryAfter(wait) = verdict(&self.retry, &result, self.safe, self.attempt + 1) {
+        if let Verdict::RetryAfter(wait) =
+            verdict(&self.retry, &self.transport.base, &result, self.safe, self.attempt + 1)
+        {
             let resendable = self.attempt < self.retry.max_attempts && (self.rebuild.is_some() || self.spare.is_some());
             if resendable && fits(ended.unwrap_or_else(Instant::now), wait, self.deadline) {
                 self.state = State::Waiting(Box::pin(tokio::time::sleep(wait)));
@@ -347,7 +349,19 @@ fn tracing_enabled() -> bool {
     false
 }
 
-fn verdict(retry: &RetryConfig, result: &reqwest::Result<reqwest::Response>, safe: bool, next: u32) -> Verdict {
+/// `url`'s path after the base URL's own path (a prefix such as `/authlete`).
+fn operation_path<'a>(base: &url::Url, url: &'a url::Url) -> &'a str {
+    let path = url.path();
+    path.strip_prefix(base.path().trim_end_matches('/')).unwrap_or(path)
+}
+
+fn verdict(
+    retry: &RetryConfig,
+    base: &url::Url,
+    result: &reqwest::Result<reqwest::Response>,
+    safe: bool,
+    next: u32,
+) -> Verdict {
     let backoff = || Verdict::RetryAfter(retry.backoff(next));
     match result {
         // Never left this machine: always safe to send again.
@@ -365,6 +379,15 @@ fn verdict(retry: &RetryConfig, result: &reqwest::Result<reqwest::Response>, saf
             if !(not_processed || (gateway && safe)) {
                 return Verdict::Done;
             }
+            // A proxy may answer 408 or 503 after forwarding: a protocol call
+            // sent again could consume a code twice (which revokes the
+            // tokens already issued). Only 429 says it was not processed.
+            if !safe
+                && status != StatusCode::TOO_MANY_REQUESTS
+                && is_protocol_path(operation_path(base, response.url()))
+            {
+                return Verdict::Done;
+            }
             match retry_after(response) {
                 Some(wait) if wait > retry.max_retry_after => Verdict::Done,
                 Some(wait) => Verdict::RetryAfter(wait),
@@ -372,6 +395,25 @@ fn verdict(retry: &RetryConfig, result: &reqwest::Result<reqwest::Response>, saf
             }
         }
     }
+}
+
+/// The first path segment of each family of Authlete's protocol APIs (the
+/// ones an authorization server calls for its clients' requests), after
+/// `/api/{serviceId}/`; `client/registration` is dynamic client registration.
+const PROTOCOL_FAMILIES: &[&str] =
+    &["auth", "pushed_auth_req", "backchannel", "device", "gm", "vci", "federation", "idtoken"];
+
+/// Whether `path` (an operation's URL path, after any prefix of the base
+/// URL) is a protocol API: `/api/{serviceId}/<family>/...` with a family of
+/// [`PROTOCOL_FAMILIES`], or `/api/{serviceId}/client/registration...`.
+/// Management APIs (`/api/{serviceId}/service/...`, `/client/...`,
+/// `/api/service/...`, ...) are the rest.
+pub(crate) fn is_protocol_path(path: &str) -> bool {
+    let mut segments = path.split('/').skip(1);
+    let (Some("api"), Some(_service), Some(family)) = (segments.next(), segments.next(), segments.next()) else {
+        return false;
+    };
+    PROTOCOL_FAMILIES.contains(&family) || (family == "client" && segments.next() == Some("registration"))
 }
 
 impl Transport {
@@ -535,6 +577,41 @@ mod tests {
 
     fn request(url: &str) -> reqwest::Result<reqwest::Request> {
         reqwest::Client::new().post(url).body("body").build()
+    }
+
+    #[test]
+    fn protocol_paths_are_told_from_management_paths_by_their_family() {
+        for p in [
+            "/api/1/auth/token",
+            "/api/1/auth/authorization/issue",
+            "/api/715948317/pushed_auth_req",
+            "/api/1/backchannel/authentication",
+            "/api/1/device/authorization",
+            "/api/1/gm",
+            "/api/1/vci/offer/create",
+            "/api/1/federation/registration",
+            "/api/1/idtoken/reissue",
+            "/api/1/client/registration",
+            "/api/1/client/registration/update",
+        ] {
+            assert!(is_protocol_path(p), "{p}");
+        }
+        for p in [
+            "/api/1/service/get",
+            "/api/1/client/create",
+            "/api/1/client/update/2",
+            "/api/service/get/list",
+            "/api/info",
+            "/api/1/jose/verify",
+            "/api/1/hsk/create",
+            "/auth/token",
+            "/",
+        ] {
+            assert!(!is_protocol_path(p), "{p}");
+        }
+        let base = url::Url::parse("https://h.example/authlete/").unwrap();
+        let url = url::Url::parse("https://h.example/authlete/api/1/auth/token").unwrap();
+        assert_eq!(operation_path(&base, &url), "/api/1/auth/token");
     }
 
     #[tokio::test]

@@ -170,8 +170,8 @@ async fn body_less_error_is_still_an_error_with_its_status() {
 }
 
 #[tokio::test]
-async fn a_503_burst_is_retried_up_to_the_attempt_limit() {
-    let server = Server::sequence(vec![Reply::empty(503), Reply::empty(503), reissue_ok()]).await;
+async fn a_429_burst_is_retried_up_to_the_attempt_limit() {
+    let server = Server::sequence(vec![Reply::empty(429), Reply::empty(429), reissue_ok()]).await;
     let r = reissue(&client(&server)).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(server.count(), 3);
@@ -186,9 +186,9 @@ async fn a_503_burst_is_retried_up_to_the_attempt_limit() {
     }
     assert_eq!(sent[2].header("authorization"), Some("Bearer tok-SECRET-123"));
 
-    let always = Server::always(Reply::empty(503)).await;
+    let always = Server::always(Reply::empty(429)).await;
     let e = reissue(&client(&always)).await.unwrap_err();
-    assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(always.count(), 3, "default max_attempts is 3");
 }
 
@@ -384,8 +384,8 @@ async fn limits_too_large_to_add_mean_no_limit_and_never_panic() {
 #[tokio::test]
 async fn progenitors_own_send_goes_through_the_same_transport() {
     // The escape hatch: progenitor's builder and its `send`, with the
-    // client's token and retry policy (two 503s, then the answer).
-    let server = Server::sequence(vec![Reply::empty(503), Reply::empty(503), reissue_ok()]).await;
+    // client's token and retry policy (two 429s, then the answer).
+    let server = Server::sequence(vec![Reply::empty(429), Reply::empty(429), reissue_ok()]).await;
     let c = client(&server);
     let raw = c.idtoken_reissue().body_map(|b| b.access_token("at").refresh_token("rt")).into_raw();
     let answer = raw.send().await.unwrap();

@@ -349,3 +349,86 @@ fn assert_unchanged_by(rule: fn(&mut syn::File), mut file: syn::File) {
     rule(&mut file);
     assert_eq!(quote::quote!(#file).to_string(), before);
 }
+
+#[test]
+fn secret_names_are_told_by_their_words() {
+    for name in [
+        "accessToken",
+        "refresh_token",
+        "jwtAccessToken",
+        "clientSecret",
+        "newClientSecret",
+        "password",
+        "ticket",
+        "authorizationCode",
+        "userCode",
+        "preAuthorizedCode",
+        "codeVerifier",
+        "assertion",
+        "jwks",
+        "federationJwks",
+        "parameters",
+        "responseContent",
+        "access_token_identifier",
+        "sharedKeyForSign",
+        "apiSecret",
+    ] {
+        assert!(rewrite::is_secret_name(name), "{name} is a secret");
+    }
+    for name in [
+        "resultCode",
+        "tokenType",
+        "accessTokenDuration",
+        "clientSecretExpiresAt",
+        "jwksUri",
+        "subject",
+        "clientId",
+        "key",
+        "apiKey",
+        "userCodeLength",
+        "dpopNonce",
+        "",
+    ] {
+        assert!(!rewrite::is_secret_name(name), "{name} is no secret");
+    }
+    assert_eq!(rewrite::name_words("accessTokenIdentifier"), ["access", "token", "identifier"]);
+    assert_eq!(rewrite::name_words("r#client_ID"), ["client", "id"]);
+}
+
+#[test]
+fn structs_with_secret_text_fields_print_them_redacted() {
+    let mut file: syn::File = syn::parse_quote! {
+        pub mod types {
+            #[derive(Clone, Debug, Default)]
+            pub struct Answer {
+                #[serde(rename = "accessToken")]
+                pub access_token: Option<String>,
+                #[serde(rename = "clientSecretExpiresAt")]
+                pub client_secret_expires_at: Option<i64>,
+                pub subject: Option<String>,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+            }
+            #[derive(Clone, Debug)]
+            pub struct Plain {
+                pub subject: Option<String>,
+            }
+        }
+        pub mod builder {
+            #[derive(Debug, Clone)]
+            pub struct Delete<'a> {
+                client: &'a super::Client,
+                access_token_identifier: Result<String, String>,
+            }
+        }
+    };
+    assert_eq!(rewrite::secrets_redacted_in_debug(&mut file), 2);
+    let text = quote::quote!(#file).to_string().replace(' ', "");
+    assert!(text.contains("#[derive(Clone,Default)]pubstructAnswer"), "{text}");
+    assert!(text.contains(r#".field("access_token",&crate::redact::Redacted(&self.access_token))"#), "{text}");
+    assert!(text.contains(r#".field("client_secret_expires_at",&self.client_secret_expires_at)"#), "{text}");
+    assert!(text.contains(r#".field("subject",&self.subject)"#), "{text}");
+    assert!(text.contains(r#".field("extra",&crate::redact::Redacted(&self.extra))"#), "{text}");
+    assert!(text.contains("#[derive(Clone,Debug)]pubstructPlain"), "untouched: {text}");
+    assert!(text.contains("impl<'a>::std::fmt::DebugforDelete<'a>"), "{text}");
+}

@@ -1,10 +1,9 @@
 //! Protecting a resource with Authlete's introspection (`/auth/introspection`),
 //! and RFC 7662 introspection for resource servers (`/auth/introspection/standard`).
 
-use http::header::{HeaderValue, WWW_AUTHENTICATE};
 use serde_json::{Map, Value};
 
-use crate::answer::{AuthleteAnswer, Next};
+use crate::answer::AuthleteAnswer;
 use crate::models::IntrospectionResponse;
 use crate::responses::EndpointResponse;
 use crate::{Authlete, Error};
@@ -41,7 +40,8 @@ impl std::fmt::Debug for ResourceRequest {
 impl ResourceRequest {
     /// From the HTTP parts: the token from `Authorization` (`Bearer` or
     /// `DPoP` scheme, any case), the `DPoP` proof, the method and the
-    /// resource's public URL.
+    /// resource's public URL. Several `DPoP` headers are joined, so the
+    /// proof does not verify (RFC 9449 §4.3 asks for exactly one).
     pub fn from_http(method: &http::Method, url: &str, headers: &http::HeaderMap) -> Self {
         let authorization = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::trim);
         let (scheme, token) = authorization
@@ -52,22 +52,29 @@ impl ResourceRequest {
         Self {
             access_token,
             dpop_scheme: scheme == "dpop",
-            dpop: headers.get("dpop").and_then(|v| v.to_str().ok()).map(str::to_string),
+            dpop: crate::token_endpoint::header_text(headers, "dpop"),
             htm: method.as_str().to_string(),
             htu: url.to_string(),
             client_certificate: None,
         }
     }
 
-    /// The answer when there is no token at all (RFC 6750 §3.1: a challenge
-    /// without an error code).
-    fn no_token(&self, realm: &str) -> EndpointResponse {
+    /// The answer to a request that cannot be checked with Authlete: no
+    /// token at all (RFC 6750 §3.1: a challenge without an error code), or
+    /// the `DPoP` scheme without a proof (RFC 9449 §7.1). `None` when the
+    /// request can go to Authlete.
+    pub(crate) fn refused_locally(&self, realm: &str) -> Option<EndpointResponse> {
         let scheme = if self.dpop_scheme { "DPoP" } else { "Bearer" };
-        let mut r = EndpointResponse::json(http::StatusCode::UNAUTHORIZED, "");
-        if let Ok(v) = HeaderValue::from_str(&format!("{scheme} realm=\"{realm}\"")) {
-            r.headers_mut().insert(WWW_AUTHENTICATE, v);
-        }
-        r
+        let challenge = if self.access_token.is_none() {
+            format!("{scheme} realm=\"{realm}\"")
+        } else if self.dpop_scheme && self.dpop.is_none() {
+            format!(
+                "DPoP realm=\"{realm}\", error=\"invalid_dpop_proof\", error_description=\"A DPoP proof is required.\""
+            )
+        } else {
+            return None;
+        };
+        Some(crate::answer::challenge(http::StatusCode::UNAUTHORIZED, Some(&challenge)))
     }
 
     /// `dpop`, `htm`, `htu`, `clientCertificate` by wire name.
@@ -85,14 +92,32 @@ impl ResourceRequest {
     }
 }
 
-/// The outcome of checking a request to a protected resource.
+/// The outcome of checking a request to a protected resource: granted only
+/// on `/auth/introspection`'s `OK` (see the [module docs](super) for the
+/// rule).
 #[derive(Debug, Clone)]
 pub enum Access {
     /// The token is valid and has the scopes: serve the resource. The
     /// answer says who and what (`subject`, `clientId`, `scopes`, ...).
     Granted(Box<IntrospectionResponse>),
-    /// Send this response (401, 400, 403 or 500 with `WWW-Authenticate`).
+    /// Send this response (401, 400, 403 or 500, with `WWW-Authenticate`
+    /// where the answer has a challenge).
     Denied(EndpointResponse),
+}
+
+/// The flags of an introspection answer that must not be `false` (nor a
+/// value that did not decode) for access to be granted.
+const GRANT_FLAGS: [&str; 3] = ["usable", "existent", "sufficient"];
+
+/// Whether an `/auth/introspection` answer grants access: action `OK`, and
+/// no [`GRANT_FLAGS`] flag false or undecodable. Read by wire name, so that a
+/// value kept raw (it did not decode) is seen, and every revision builds.
+fn grants(answer: &IntrospectionResponse) -> bool {
+    if answer.action() != Some("OK") {
+        return false;
+    }
+    let Ok(Value::Object(json)) = serde_json::to_value(answer) else { return false };
+    GRANT_FLAGS.iter().all(|flag| matches!(json.get(*flag), None | Some(Value::Null) | Some(Value::Bool(true))))
 }
 
 /// Checks the access token of requests to a protected resource.
@@ -138,19 +163,17 @@ impl ResourceServer {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn check(&self, request: ResourceRequest) -> Result<Access, Error> {
-        let Some(token) = request.access_token.clone() else {
-            return Ok(Access::Denied(request.no_token(&self.realm)));
-        };
+        if let Some(refused) = request.refused_locally(&self.realm) {
+            return Ok(Access::Denied(refused));
+        }
+        let token = request.access_token.clone().unwrap_or_default();
         let mut fields = request.fields();
         if !self.scopes.is_empty() {
             fields.insert("scopes".into(), self.scopes.clone().into());
         }
         let answer =
             self.client.auth_introspection().body_map(move |b| b.token(token).extra(fields)).send().await?.into_inner();
-        Ok(match answer.next() {
-            Next::App(_) => Access::Granted(Box::new(answer)),
-            Next::Respond(r) => Access::Denied(r),
-        })
+        Ok(if grants(&answer) { Access::Granted(Box::new(answer)) } else { Access::Denied(super::denied(&answer)) })
     }
 }
 

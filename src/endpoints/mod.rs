@@ -1,7 +1,7 @@
 //! The endpoints of an OpenID Provider on top of Authlete, one file each,
 //! sharing one mechanism: the request's HTTP parts go to the Authlete API,
 //! and its answer becomes the HTTP response by
-//! [`AuthleteAnswer::next`](crate::answer::AuthleteAnswer::next). The token
+//! [`AuthleteAnswer::next`]. The token
 //! endpoint is [`TokenEndpoint`](crate::TokenEndpoint).
 //!
 //! | endpoint | type | Authlete APIs |
@@ -15,8 +15,39 @@
 //! | discovery and JWK Set | [`DiscoveryEndpoint`] | `/service/configuration`, `/service/jwks/get` |
 //!
 //! Device authorization and CIBA are not here yet: their answers map
-//! through [`AuthleteAnswer::next`](crate::answer::AuthleteAnswer::next)
+//! through [`AuthleteAnswer::next`]
 //! like every other.
+//!
+//! # Access decisions fail closed
+//!
+//! **A security decision is granted only on the one answer that grants
+//! it.** Every helper that decides access applies this rule:
+//!
+//! | helper | grants on | everything else |
+//! |---|---|---|
+//! | [`ResourceServer::check`] | `/auth/introspection` action `OK`, with none of `usable`, `existent`, `sufficient` false or undecodable | [`Access::Denied`] |
+//! | [`UserinfoEndpoint::handle`] | `/auth/userinfo` action `OK` (then the claims are issued) | no claims are issued |
+//! | [`AuthorizationEndpoint::handle`] | `INTERACTION` or `NO_INTERACTION` ([`AuthorizationStep::Interaction`]: the request is valid, your session logic decides) | [`AuthorizationStep::Done`] |
+//!
+//! "Everything else" is every other action the spec lists, an action this
+//! version of the crate does not know, and a field that did not decode
+//! (kept raw by lenient decoding). It gets Authlete's own error response
+//! when there is one (a 4xx or 5xx with its challenge), else a generic
+//! `500 server_error` and a `tracing` warning naming the action.
+//!
+//! # What your framework must limit
+//!
+//! The helpers take the request's parts as you give them: they read no
+//! socket and set no limit of their own. Before calling one:
+//! - cap the body size (axum: `DefaultBodyLimit`, 2 MB by default; token,
+//!   PAR and revocation requests are a few kilobytes, so 64 KiB is ample);
+//! - route only the methods the endpoint allows (`POST` for token, PAR,
+//!   revocation and introspection; `GET`/`POST` for authorization and
+//!   userinfo);
+//! - check `Content-Type: application/x-www-form-urlencoded` where a form
+//!   body is expected (RFC 6749 §3.2);
+//! - authenticate the callers of [`StandardIntrospectionEndpoint`]
+//!   (resource servers), which must not answer strangers.
 
 mod authorization;
 mod client_auth;
@@ -33,7 +64,7 @@ pub use par::PushedAuthorizationEndpoint;
 pub use revocation::RevocationEndpoint;
 pub use userinfo::UserinfoEndpoint;
 
-use crate::answer::Next;
+use crate::answer::{AuthleteAnswer, Next};
 use crate::responses::EndpointResponse;
 
 /// The response to send; an answer that asks for logic this endpoint does
@@ -41,12 +72,24 @@ use crate::responses::EndpointResponse;
 fn respond(next: Next) -> EndpointResponse {
     match next {
         Next::Respond(r) => r,
-        Next::App(action) => {
-            #[cfg(feature = "tracing")]
-            tracing::warn!(target: "authlete", action, "an action this endpoint has no logic for: answering 500");
-            #[cfg(not(feature = "tracing"))]
-            let _ = action;
-            EndpointResponse::server_error()
-        }
+        Next::App(action) => unexpected(&action),
     }
+}
+
+/// The response of an access decision that did not grant (see the module
+/// docs): Authlete's error response when the answer is one, else 500.
+fn denied<A: AuthleteAnswer>(answer: &A) -> EndpointResponse {
+    match answer.next() {
+        Next::Respond(r) if r.status().is_client_error() || r.status().is_server_error() => r,
+        _ => unexpected(answer.action().unwrap_or_default()),
+    }
+}
+
+/// 500, and a warning naming the action.
+fn unexpected(action: &str) -> EndpointResponse {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: "authlete", action, "an answer this endpoint does not act on: answering 500");
+    #[cfg(not(feature = "tracing"))]
+    let _ = action;
+    EndpointResponse::server_error()
 }

@@ -3,8 +3,6 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use http::header::{HeaderValue, WWW_AUTHENTICATE};
-
 use super::introspection::ResourceRequest;
 use crate::answer::{AuthleteAnswer, Next};
 use crate::responses::EndpointResponse;
@@ -56,9 +54,10 @@ impl UserinfoEndpoint {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn handle(&self, request: ResourceRequest) -> Result<EndpointResponse, Error> {
-        let Some(token) = request.access_token.clone() else {
-            return Ok(challenge(if request.dpop_scheme { "DPoP" } else { "Bearer" }, None));
-        };
+        if let Some(refused) = request.refused_locally("userinfo") {
+            return Ok(refused);
+        }
+        let token = request.access_token.clone().unwrap_or_default();
         let fields = request.fields();
         let check_token = token.clone();
         let answer = self
@@ -68,10 +67,9 @@ impl UserinfoEndpoint {
             .send()
             .await?
             .into_inner();
-        match answer.next() {
-            Next::Respond(r) => return Ok(r),
-            Next::App(action) if action == "OK" => {}
-            Next::App(_) => return Ok(EndpointResponse::server_error()),
+        // The one answer that grants (see the module docs).
+        if answer.action() != Some("OK") {
+            return Ok(super::denied(&answer));
         }
         let grant = GrantContext::from_answer(&answer);
         let decision = match &self.claims {
@@ -111,11 +109,7 @@ fn challenge(scheme: &str, params: Option<&str>) -> EndpointResponse {
         Some(p) => format!("{scheme} realm=\"userinfo\",{p}"),
         None => format!("{scheme} realm=\"userinfo\""),
     };
-    let mut r = EndpointResponse::json(http::StatusCode::UNAUTHORIZED, "");
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        r.headers_mut().insert(WWW_AUTHENTICATE, v);
-    }
-    r
+    crate::answer::challenge(http::StatusCode::UNAUTHORIZED, Some(&value))
 }
 
 trait WithNonce {
