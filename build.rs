@@ -62,16 +62,19 @@ fn run() -> Result<(), String> {
     let mut log = normalise::normalise(&mut doc);
 
     let options = generate::Options { json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some() };
-    let (source, undocumented) = generate::progenitor_source(&doc, &options)?;
-    log.push(format!("public generated items with only the fallback doc: {undocumented}"));
+    let generated = generate::progenitor_source(&doc, &options)?;
+    log.push(format!("public generated items with only the fallback doc: {}", generated.undocumented));
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    write_if_changed(&out_dir.join("authlete_api.rs"), &source)?;
+    write_if_changed(&out_dir.join("authlete_api.rs"), &generated.source)?;
+    write_if_changed(&out_dir.join("test_tables.rs"), &generated.test_tables)?;
+    println!("cargo:rustc-env=AUTHLETE_TEST_TABLES={}", out_dir.join("test_tables.rs").display());
     if std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some() {
         let mut closed = spec::parse(&text)?;
         strip::strip_prose(&mut closed);
         let _ = normalise::normalise_closed(&mut closed);
         write_if_changed(&out_dir.join("baseline_types.rs"), &generate::baseline_types(&closed)?)?;
+        println!("cargo:rustc-env=AUTHLETE_BASELINE_TYPES={}", out_dir.join("baseline_types.rs").display());
     }
     // The normalised spec, for tests that check the generated surface against it.
     let normalised = serde_json::to_string(&doc).map_err(|e| e.to_string())?;

@@ -201,7 +201,7 @@ fn main() {
                             .send()
                             .await
                         {
-                            Ok(r) => r.is_ok(),
+                            Ok(r) => r.is_reissued(),
                             Err(_) => false,
                         }
                     }

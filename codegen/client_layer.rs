@@ -48,7 +48,10 @@ struct Op {
 
 /// Emits the layer (Rust source) for progenitor's `file`, using the
 /// normalised `spec` for each operation's method, path and extensions.
-pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
+/// Also returns the tables the spec-driven tests include
+/// (`AUTHLETE_TEST_TABLES`): they name everything by its public path, so no
+/// user's build compiles them.
+pub fn client_layer(file: &syn::File, spec: &Value) -> Result<(String, String), String> {
     let builders = builder_module(file)?;
     let methods = client_methods(file);
     let mut ops = Vec::new();
@@ -82,6 +85,7 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
     let index = operation_index(spec);
     let mut out = TokenStream::new();
     let mut table = Vec::new();
+    let mut test_rows = Vec::new();
     for op in &ops {
         // progenitor reports the id in snake case (`updateAuthorizationTicket`
         // → `update_authorization_ticket`): match letters and digits only.
@@ -94,37 +98,38 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
         out.extend(paged_impl(op, file, &empty));
         let m = &op.method_name;
         let name_str = m.to_string();
-        let decode_success = decoder(&op.success);
-        let decode_error = decoder(&op.error);
+        let builder = &op.builder;
         let set_params: Vec<TokenStream> = op
             .setters
             .iter()
             .filter_map(|f| {
-                let value_type = setter_value_type(f)?;
+                let value_type = public_type(setter_value_type(f)?);
                 let setter = &f.sig.ident;
                 let flat_name = flat(&setter.to_string());
                 Some(quote! {
-                    if let Some(v) = crate::request::json_param(&params, #flat_name) {
-                        request = request.#setter(crate::request::from_json::<#value_type>(#id, v)?);
+                    if let Some(v) = json_param(&params, #flat_name) {
+                        request = request.#setter(from_json::<#value_type>(#id, v)?);
                     }
                 })
             })
             .collect();
         // An operation without parameters does not read them.
         let params_arg = if set_params.is_empty() { format_ident!("_params") } else { format_ident!("params") };
+        let operation = quote! { ::authlete::raw::builder::#builder<'static> };
+        let decode_success = decoder(&op.success, quote! { <#operation as ::authlete::Operation>::Success });
+        let decode_error = decoder(&op.error, quote! { <#operation as ::authlete::Operation>::ErrorBody });
         table.push(quote! {
-            crate::request::OperationEntry {
+            crate::ApiOperation { name: #name_str, id: #id, method: #http_method, path: #path }
+        });
+        test_rows.push(quote! {
+            OperationRow {
                 id: #id,
                 name: #name_str,
                 method: #http_method,
                 path: #path,
-                #[cfg(feature = "mock")]
-                check: |client| crate::request::Request::operation_id(&client.#m()),
-                #[cfg(feature = "mock")]
+                check: |client| ::authlete::Request::operation_id(&client.#m()),
                 decode_success: #decode_success,
-                #[cfg(feature = "mock")]
                 decode_error: #decode_error,
-                #[cfg(feature = "mock")]
                 call_json: |client, #params_arg| ::std::boxed::Box::pin(async move {
                     #[allow(unused_mut)]
                     let mut request = client.#m();
@@ -135,14 +140,92 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<String, String> {
         });
     }
     out.extend(by_operation(&ops, file));
-    out.extend(answers(&ops, file, spec, &index));
+    let (answers, answer_rows) = answers(&ops, file, spec, &index);
+    out.extend(answers);
     let count = table.len();
     out.extend(quote! {
         /// Every operation of the spec this crate was built from.
-        pub(crate) const OPERATIONS: [crate::request::OperationEntry; #count] = [#(#table),*];
+        pub(crate) const OPERATIONS: [crate::ApiOperation; #count] = [#(#table),*];
     });
     let file: syn::File = syn::parse2(out).map_err(|e| format!("client layer is not valid Rust: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    let answer_count = answer_rows.len();
+    let tests: syn::File = syn::parse2(quote! {
+        /// One operation, and what the spec-driven tests do with it.
+        #[derive(Clone, Copy)]
+        pub struct OperationRow {
+            /// The spec's `operationId`.
+            pub id: &'static str,
+            /// The Rust method name.
+            pub name: &'static str,
+            /// HTTP method, upper case.
+            pub method: &'static str,
+            /// Path template.
+            pub path: &'static str,
+            /// Builds the operation's request from a client and returns its
+            /// id: compiles only if the client has the method.
+            pub check: fn(&::authlete::Authlete) -> &'static str,
+            /// Decodes a success body as the client does.
+            pub decode_success: fn(&[u8]) -> ::std::result::Result<(), ::std::string::String>,
+            /// Decodes a documented error body as the client does.
+            pub decode_error: fn(&[u8]) -> ::std::result::Result<(), ::std::string::String>,
+            /// Sends the operation with parameters from a JSON object (keys:
+            /// the spec's parameter names, and `body`); yields the success status.
+            pub call_json: for<'a> fn(
+                &'a ::authlete::Authlete,
+                ::serde_json::Value,
+            ) -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<
+                Output = ::std::result::Result<u16, ::authlete::Error>> + Send + 'a>>,
+        }
+
+        /// The value for parameter `flat_name` (letters and digits, lower
+        /// case) in a JSON object keyed by the spec's names.
+        fn json_param(params: &::serde_json::Value, flat_name: &str) -> ::std::option::Option<::serde_json::Value> {
+            params.as_object()?.iter().find_map(|(k, v)| {
+                let flat: ::std::string::String =
+                    k.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+                (flat == flat_name).then(|| v.clone())
+            })
+        }
+
+        /// Decodes a parameter value, as an invalid-request error if it does not fit.
+        fn from_json<T: ::serde::de::DeserializeOwned>(
+            operation: &'static str,
+            v: ::serde_json::Value,
+        ) -> ::std::result::Result<T, ::authlete::Error> {
+            ::serde_json::from_value(v)
+                .map_err(|e| ::authlete::Error::InvalidRequest { operation, message: e.to_string() })
+        }
+
+        /// Every operation of the spec the crate was built from.
+        pub const OPERATIONS: [OperationRow; #count] = [#(#test_rows),*];
+
+        /// Every type that implements `AuthleteAnswer`: `(type, actions,
+        /// protected resource)`.
+        pub const ANSWERS: [(&str, &[&str], bool); #answer_count] = [#(#answer_rows),*];
+    })
+    .map_err(|e| format!("test tables are not valid Rust: {e}"))?;
+    Ok((prettyplease::unparse(&file), prettyplease::unparse(&tests)))
+}
+
+/// `ty` as the tests outside the crate name it: `types::X` is
+/// `::authlete::types::X`, `ByteStream` is `::authlete::raw::ByteStream`.
+fn public_type(mut ty: syn::Type) -> syn::Type {
+    struct Qualify;
+    impl syn::visit_mut::VisitMut for Qualify {
+        fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
+            syn::visit_mut::visit_type_path_mut(self, p);
+            let first = p.path.segments.first().map(|s| s.ident.to_string());
+            if p.qself.is_none() && p.path.leading_colon.is_none() {
+                match first.as_deref() {
+                    Some("types") => *p = syn::parse_quote!(::authlete::#p),
+                    Some("ByteStream") => *p = syn::parse_quote!(::authlete::raw::#p),
+                    _ => {}
+                }
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Qualify, &mut ty);
+    ty
 }
 
 /// The type of field `field` of struct `types::name`, without its `Option`.
@@ -158,7 +241,7 @@ fn field_type(file: &syn::File, name: &syn::Type, field: &str) -> Option<syn::Ty
                     return None;
                 }
                 let inner = crate::rewrite::option_inner(&f.ty).cloned().unwrap_or_else(|| f.ty.clone());
-                // A type of the `types` module, named from inside `by_operation::x`.
+                // A type of the `types` module, named from inside `operation::x`.
                 let syn::Type::Path(p) = &inner else { return None };
                 let last = &p.path.segments.last()?.ident;
                 Some(syn::parse_quote!(super::super::types::#last))
@@ -198,7 +281,7 @@ fn answers(
     file: &syn::File,
     spec: &Value,
     index: &[(String, String, String, Vec<u16>, String)],
-) -> TokenStream {
+) -> (TokenStream, Vec<TokenStream>) {
     let mut by_type: std::collections::BTreeMap<String, (syn::Type, syn::Ident, bool, bool, bool)> = Default::default();
     for op in ops {
         let (Some(action), Some(_)) =
@@ -252,22 +335,17 @@ fn answers(
             }
         }
     });
-    let rows = by_type.values().map(|(ty, action, challenge, ..)| {
-        let name = quote! { #ty }.to_string().replace("types :: ", "").replace(' ', "");
-        quote! { (#name, types::#action::KNOWN, #challenge) }
-    });
-    let count = by_type.len();
-    quote! {
-        #(#impls)*
-
-        /// Every type that implements `AuthleteAnswer`: `(type, actions,
-        /// protected resource)`, for the spec-driven test (not API).
-        #[doc(hidden)]
-        pub const ANSWERS: [(&str, &[&str], bool); #count] = [#(#rows),*];
-    }
+    let rows = by_type
+        .values()
+        .map(|(ty, action, challenge, ..)| {
+            let name = quote! { #ty }.to_string().replace("types :: ", "").replace(' ', "");
+            quote! { (#name, ::authlete::types::#action::KNOWN, #challenge) }
+        })
+        .collect();
+    (quote! { #(#impls)* }, rows)
 }
 
-/// `by_operation::<method name>::{Body, Success, ErrorBody, Action}`: the
+/// `operation::<method name>::{Builder, Body, Success, ErrorBody, Action}`: the
 /// types of each operation, named by the operation (its method and path)
 /// rather than by the schema. The hand-written layer reaches the types it
 /// needs this way, so it builds from any generator's spec, whatever its
@@ -299,11 +377,14 @@ fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
             }
         });
         let doc = format!("The types of [`Authlete::{m}`](crate::Authlete::{m}).");
+        let builder = &op.builder;
         quote! {
             #[doc = #doc]
             pub mod #m {
                 #[allow(unused_imports)]
                 use super::super::{ByteStream, types};
+                /// The request builder ([`Request`](crate::Request) wraps it).
+                pub type Builder<'a> = super::super::builder::#builder<'a>;
                 #body
                 /// The success body.
                 pub type Success = #success;
@@ -314,10 +395,12 @@ fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
         }
     });
     quote! {
-        /// The request and response types of every operation, named by the
-        /// operation (`by_operation::auth_token::Success`) rather than by the
-        /// spec's schema names, which differ between generators.
-        pub mod by_operation {
+        /// What belongs to one operation, by the operation's method name on
+        /// [`Authlete`](crate::Authlete): its request builder, body, success
+        /// and error types and action (`operation::auth_token::Success`).
+        /// These names stay when the spec's schema names change (other
+        /// generators inline or rename schemas).
+        pub mod operation {
             #(#modules)*
         }
     }
@@ -379,7 +462,7 @@ fn paged_impl(op: &Op, file: &syn::File, empty: &[u16]) -> TokenStream {
         quote! { output.as_ref().and_then(|o| o.#total).map(i64::from) }
     };
     quote! {
-        impl<'a> crate::request::Paged for builder::#builder<'a> {
+        impl<'a> crate::Paged for builder::#builder<'a> {
             fn window(self, start: i64, end: i64) -> Self {
                 self.#start(start).#end(end)
             }
@@ -508,7 +591,7 @@ fn operation_index(spec: &Value) -> Vec<(String, String, String, Vec<u16>, Strin
 
 /// `fn(&[u8]) -> Result<(), String>` decoding a body as `ty` the way
 /// progenitor does (`serde_json::from_slice`); raw and empty bodies always pass.
-fn decoder(ty: &syn::Type) -> TokenStream {
+fn decoder(ty: &syn::Type, public: TokenStream) -> TokenStream {
     let raw = match ty {
         syn::Type::Tuple(t) => t.elems.is_empty(),
         syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"),
@@ -517,7 +600,7 @@ fn decoder(ty: &syn::Type) -> TokenStream {
     if raw {
         quote! { |_| Ok(()) }
     } else {
-        quote! { |bytes| ::serde_json::from_slice::<#ty>(bytes).map(|_| ()).map_err(|e| e.to_string()) }
+        quote! { |bytes| ::serde_json::from_slice::<#public>(bytes).map(|_| ()).map_err(|e| e.to_string()) }
     }
 }
 
@@ -596,9 +679,9 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
     let is_stream =
         matches!(error, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"));
     let error_body = if is_stream {
-        quote! { crate::request::ErrorBody::Stream(body) }
+        quote! { crate::call::ErrorBody::Stream(body) }
     } else {
-        quote! { crate::request::ErrorBody::Json(::serde_json::to_value(body).unwrap_or_default()) }
+        quote! { crate::call::ErrorBody::Json(::serde_json::to_value(body).unwrap_or_default()) }
     };
     let no_content_arg = if empty.is_empty() {
         quote! { _status }
@@ -608,18 +691,18 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
     quote! {
         impl crate::Authlete {
             #(#docs)*
-            pub fn #method_name(&self) -> crate::request::Request<builder::#builder<'_>> {
+            pub fn #method_name(&self) -> crate::Request<builder::#builder<'_>> {
                 let builder = self.raw().#method_name();
                 #prefill
-                crate::request::Request::new(builder)
+                crate::Request::new(builder)
             }
         }
 
-        impl<'a> crate::request::Request<builder::#builder<'a>> {
+        impl<'a> crate::Request<builder::#builder<'a>> {
             #(#forwarders)*
         }
 
-        impl<'a> crate::request::Operation for builder::#builder<'a> {
+        impl<'a> crate::Operation for builder::#builder<'a> {
             type Success = #success;
             type Output = #output;
             type ErrorBody = #error;
@@ -630,13 +713,13 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             const PATH: &'static str = #path;
             fn send_raw(
                 self,
-                call: &crate::transport::CallContext,
+                call: &crate::call::transport::CallContext,
             ) -> impl ::std::future::Future<
                 Output = ::std::result::Result<ResponseValue<#success>, Error<#error>>,
             > + Send {
                 self.send_in(call)
             }
-            fn error_body(body: #error) -> crate::request::ErrorBody {
+            fn error_body(body: #error) -> crate::call::ErrorBody {
                 #error_body
             }
             fn output(success: #success) -> #output {

@@ -12,7 +12,7 @@ pub struct Options {
 /// Turns a normalised spec into formatted Rust source: progenitor's client
 /// followed by our per-operation layer. Also returns how many public items
 /// got only the fallback doc (see `codegen/docs.rs`).
-pub fn progenitor_source(spec: &Value, options: &Options) -> Result<(String, usize), String> {
+pub fn progenitor_source(spec: &Value, options: &Options) -> Result<Generated, String> {
     let api: openapiv3::OpenAPI =
         serde_json::from_value(spec.clone()).map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
 
@@ -22,7 +22,7 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<(String, usi
         .with_tag(TagStyle::Merged)
         // Our client implements `ClientHooks` (credentials, retries, limits).
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote::quote! { crate::transport::Transport })
+        .with_inner_type(quote::quote! { crate::call::transport::Transport })
         .with_map_type("::std::collections::BTreeMap");
     if options.json_schema {
         settings.with_derive("::schemars::JsonSchema");
@@ -44,17 +44,30 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<(String, usi
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     let enums = crate::rewrite::rewrite(&mut file, options.json_schema);
     let undocumented = crate::docs::document(&mut file, spec, &enums);
-    let layer = crate::client_layer::client_layer(&file, spec)?;
+    let (layer, operation_rows) = crate::client_layer::client_layer(&file, spec)?;
     let inventory = crate::inventory::inventory(&file, spec, &enums);
     // Last: the layer above calls the `send_in` this makes of each `send`.
     crate::rewrite::explicit_call_context(&mut file);
     crate::rewrite::retries_rebuild_the_request(&mut file);
     let source = format!(
-        "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}\n\
-         // ---- inventory for spec-driven tests (codegen/inventory.rs) ----\n\n{inventory}",
+        "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}",
         prettyplease::unparse(&file)
     );
-    Ok((source, undocumented))
+    let test_tables = format!(
+        "// Tables for the crate's spec-driven tests (`include!(env!(\"AUTHLETE_TEST_TABLES\"))`).\n\n\
+         {operation_rows}\n{inventory}"
+    );
+    Ok(Generated { source, test_tables, undocumented })
+}
+
+/// What [`progenitor_source`] makes of a spec.
+pub struct Generated {
+    /// The crate's generated code (`$OUT_DIR/authlete_api.rs`).
+    pub source: String,
+    /// The tables its tests include (`$OUT_DIR/test_tables.rs`).
+    pub test_tables: String,
+    /// How many public items got only the fallback doc.
+    pub undocumented: usize,
 }
 
 /// The `types` module plain progenitor/typify generates (closed enums, no

@@ -1,7 +1,8 @@
 //! Tables of what was generated, for tests driven by the spec: every open
 //! string enum with a decode/encode round trip, and a dispatch from a
-//! component schema's name to its type. Emitted as `generated::inventory`
-//! (hidden). Used by `build.rs` only.
+//! component schema's name to its type. Emitted as `inventory` into the
+//! test tables (`AUTHLETE_TEST_TABLES`), which only the crate's own tests
+//! include.
 
 use quote::quote;
 use serde_json::Value;
@@ -35,9 +36,9 @@ pub fn inventory(file: &syn::File, spec: &Value, enums: &[StringEnum]) -> String
         quote! {
             EnumEntry {
                 name: #name,
-                known: types::#ident::KNOWN,
+                known: ::authlete::types::#ident::KNOWN,
                 round_trip: |wire| {
-                    let v: types::#ident = ::serde_json::from_value(::serde_json::Value::from(wire))
+                    let v: ::authlete::types::#ident = ::serde_json::from_value(::serde_json::Value::from(wire))
                         .map_err(|e| e.to_string())?;
                     let back = ::serde_json::to_value(&v).map_err(|e| e.to_string())?;
                     Ok((back, v.is_unknown()))
@@ -58,16 +59,11 @@ pub fn inventory(file: &syn::File, spec: &Value, enums: &[StringEnum]) -> String
                 .collect()
         })
         .unwrap_or_default();
-    let arms = components.iter().map(|(k, t)| quote! { #k => Some(round_trip::<types::#t>(value)), });
+    let arms = components.iter().map(|(k, t)| quote! { #k => Some(round_trip::<::authlete::types::#t>(value)), });
     let count = enums.len();
     let out = quote! {
-        /// Tables for spec-driven tests (not API); with feature `mock` only, so
-        /// that no user's build compiles them.
-        #[doc(hidden)]
-        #[cfg(feature = "mock")]
+        /// The generated types, for spec-driven tests.
         pub mod inventory {
-            use super::types;
-
             /// One open string enum.
             pub struct EnumEntry {
                 /// The type's name.

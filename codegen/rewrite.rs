@@ -10,9 +10,9 @@
 //! | [`lenient_decoding`] | one field whose value does not fit its type (a number in a string, a string where the spec says an object) fails the whole answer | every object type that keeps unknown fields decodes field by field through `crate::lenient`: numbers and booleans in strings are read, anything else that does not fit leaves the field unset and is kept raw in `extra` |
 //! | [`linear_builder_conversions`] | typify converts a struct builder with `Ok(Self { a: value.a?, b: value.b?, .. })`: every `?` is an exit that drops the fields not yet moved, so the code grows with the square of the field count (78,000 LLVM lines for `Service` alone) | the conversion first looks for an error without moving anything, then moves every field: the same result and first error, linear code |
 //! | [`unset_messages_without_strings`] | typify's struct builders and progenitor's operation builders start every required field as an error message, `Err("no value supplied for x".to_string())`: one string allocated (and freed) per required field on every request, though the message is read only when the field stays unset | a required field starts as `Err(String::new())`, and the message, now a literal, is made where the error is read (the builder's conversion, the operation's `send`) |
-//! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::request::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
+//! | [`unallocated_path_segments`] | progenitor formats a path parameter with `encode_path(&x.to_string())`: two strings per parameter per call, before the URL's own | `crate::call::url::PathSegment(&x)` percent-encodes the same bytes straight into the URL |
 //! | [`headers_in_the_request_chain`] | progenitor collects an operation's headers (`api-version`, header parameters) in a map of their own, then merges it into the request: two allocations and a hashed replace per request | when the map only ever receives unconditional `append`s, each becomes a `.header(name, value)` of the request builder, which appends to the request's own map |
-//! | [`urls_from_the_parsed_base`] | progenitor formats each operation's URL whole, base URL included, and reqwest parses all of it again on every call: scheme, host (through IDNA), port, path, about 3 % of a call's CPU | the base URL is parsed once, when the client is built; a call writes only its path, into a string with room for it, and sets it on a copy of the parsed base (`crate::request::url`) |
+//! | [`urls_from_the_parsed_base`] | progenitor formats each operation's URL whole, base URL included, and reqwest parses all of it again on every call: scheme, host (through IDNA), port, path, about 3 % of a call's CPU | the base URL is parsed once, when the client is built; a call writes only its path, into a string with room for it, and sets it on a copy of the parsed base (`crate::call::url::url`) |
 //! | [`responses_keep_their_headers`] | progenitor's `ResponseValue::from_response`, `empty` and `stream` copy the answer's header map into the value (two allocations per call) and keep the whole response in the decoding future | the same three in `crate::decode`, which move the headers instead |
 //! | [`explicit_call_context`] | a request's own timeouts and retry policy must reach the transport, and the final status come back, through progenitor's `send`, which has no parameter for them (a task-local did it: a wrapper future on every call) | `send` becomes `send_in(self, call: &CallContext)` passing `call` to the transport (`exec_in`); `send` itself remains, for progenitor's callers, as `send_in` with the client's settings |
 //! | [`retries_rebuild_the_request`] | to send a request again after a refused connection or a 503, the transport kept a copy of every request (its URL, header map and body: four allocations per call) though almost none is retried | the URL and the request are built by a closure, `build`, which the transport calls again for a retry; and the request lives in a block that ends where the call is handed over, so the call's future keeps no room for it while it waits |
@@ -94,7 +94,7 @@ pub fn is_secret_name(name: &str) -> bool {
 }
 
 /// Whether `ty` is text, or text in `Option`, `Vec`, `Result` (the builders'
-/// fields) or JSON: the shapes `crate::redact::Redacted` prints. A number, a
+/// fields) or JSON: the shapes `crate::private::redact::Redacted` prints. A number, a
 /// flag or an enum is not a secret whatever its name
 /// (`clientSecretExpiresAt`, `accessTokenDuration`).
 fn is_text_type(ty: &syn::Type) -> bool {
@@ -109,7 +109,7 @@ fn is_text_type(ty: &syn::Type) -> bool {
 /// Every struct deriving `Debug` with a secret field (by [`is_secret_name`]
 /// on its serde wire name or its Rust name, and [`is_text_type`]) gets a
 /// `Debug` of its own that prints those fields through
-/// `crate::redact::Redacted` and the others as the derive would. Applies to
+/// `crate::private::redact::Redacted` and the others as the derive would. Applies to
 /// every module of the file (schema types, their builders, operation
 /// builders). Returns how many structs it changed.
 pub fn secrets_redacted_in_debug(file: &mut syn::File) -> usize {
@@ -160,7 +160,7 @@ fn redacted_debug(s: &mut syn::ItemStruct) -> Option<syn::Item> {
             let ident = f.ident.as_ref()?;
             let label = ident.to_string().trim_start_matches("r#").to_string();
             Some(if secret(f) {
-                quote::quote! { .field(#label, &crate::redact::Redacted(&self.#ident)) }
+                quote::quote! { .field(#label, &crate::private::redact::Redacted(&self.#ident)) }
             } else {
                 quote::quote! { .field(#label, &self.#ident) }
             })
@@ -330,9 +330,9 @@ pub fn linear_builder_conversions(file: &mut syn::File) {
             let text = messages.and_then(|ms| ms.get(&member_name(m))).map_or_else(String::new, syn::LitStr::value);
             quote::quote!((value.#m.as_ref().err(), #text))
         });
-        let moves = fields.iter().map(|m| quote::quote!(#m: crate::builder_convert::checked(value.#m)));
+        let moves = fields.iter().map(|m| quote::quote!(#m: crate::private::builder_convert::checked(value.#m)));
         f.block = syn::parse_quote!({
-            if let Some(e) = crate::builder_convert::first_error(&[#(#errors),*]) {
+            if let Some(e) = crate::private::builder_convert::first_error(&[#(#errors),*]) {
                 return Err(e.into());
             }
             Ok(Self { #(#moves),* })
@@ -390,7 +390,7 @@ fn member_name(m: &syn::Member) -> String {
 /// literal) is made where the error is read. Only where that reader is
 /// known: the `new` of a builder whose `send` reads the field as
 /// `let x = x.map_err(Error::InvalidRequest)?;` (it becomes
-/// `crate::builder_convert::unset_or(e, "..")`). typify's struct builders
+/// `crate::private::builder_convert::unset_or(e, "..")`). typify's struct builders
 /// get the same from [`linear_builder_conversions`], whose conversion is
 /// their fields' one reader.
 pub fn unset_messages_without_strings(file: &mut syn::File) {
@@ -428,8 +428,7 @@ fn operation_builder_messages(builder: &mut [syn::Item]) {
                     && matches!(&m.args[0], syn::Expr::Path(p)
                         if p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>() == ["Error", "InvalidRequest"]);
                 if reads_itself && plain {
-                    m.args[0] =
-                        syn::parse_quote!(|e| Error::InvalidRequest(crate::builder_convert::unset_or(e, #text)));
+                    m.args[0] = syn::parse_quote!(|e| Error::InvalidRequest(crate::private::builder_convert::unset_or(e, #text)));
                     rewritten.insert(bound.ident.to_string());
                 }
             }
@@ -527,7 +526,7 @@ fn chain_headers(stmts: &mut Vec<syn::Stmt>) {
 }
 
 /// In each operation's `send`, `let url = format!("{}/path/{}", client.baseurl, a);`
-/// becomes `let url = crate::request::url(client, format_args!("/path/{}", a));`.
+/// becomes `let url = crate::call::url::url(client, format_args!("/path/{}", a));`.
 /// A `format!` that does not start with the base URL is left as it is.
 pub fn urls_from_the_parsed_base(file: &mut syn::File) {
     each_send(file, |send| {
@@ -554,7 +553,7 @@ pub fn urls_from_the_parsed_base(file: &mut syn::File) {
                 continue;
             }
             let rest: Vec<syn::Expr> = args.collect();
-            *init.expr = syn::parse_quote!(crate::request::url(client, format_args!(#path #(, #rest)*)));
+            *init.expr = syn::parse_quote!(crate::call::url::url(client, format_args!(#path #(, #rest)*)));
         }
     });
 }
@@ -573,7 +572,7 @@ pub fn responses_keep_their_headers(file: &mut syn::File) {
                     _ => None,
                 };
                 if let (true, Some(f)) = (ty == "ResponseValue" && p.qself.is_none(), replacement) {
-                    *p = syn::parse_quote!(crate::decode::#f);
+                    *p = syn::parse_quote!(crate::call::decode::#f);
                 }
             }
             syn::visit_mut::visit_expr_path_mut(self, p);
@@ -587,7 +586,7 @@ pub fn responses_keep_their_headers(file: &mut syn::File) {
 ///
 /// In each operation builder whose `send` hands its request over as
 /// `client.exec(request, &info)`: that `send` becomes
-/// `pub(crate) async fn send_in(self, call: &crate::transport::CallContext)`
+/// `pub(crate) async fn send_in(self, call: &crate::call::transport::CallContext)`
 /// calling `client.exec_in(request, &info, call, None)`, and a new `send` (with
 /// the old one's documentation) runs it with the client's own settings.
 pub fn explicit_call_context(file: &mut syn::File) {
@@ -623,14 +622,14 @@ pub fn explicit_call_context(file: &mut syn::File) {
         send.attrs.push(syn::parse_quote!(#[doc = "`send` with this call's overrides, its status left in `call`."]));
         send.vis = syn::parse_quote!(pub(crate));
         send.sig.ident = syn::parse_quote!(send_in);
-        send.sig.inputs.push(syn::parse_quote!(call: &crate::transport::CallContext));
+        send.sig.inputs.push(syn::parse_quote!(call: &crate::call::transport::CallContext));
         let syn::ReturnType::Type(_, output) = send.sig.output.clone() else { continue };
         // `send_in`'s own future, not an `async fn` around it: no second
         // state machine per operation to compile.
         let wrapper: syn::ImplItemFn = syn::parse_quote! {
             #(#docs)*
             pub fn send(self) -> impl ::std::future::Future<Output = #output> + 'a {
-                self.send_in(&crate::transport::NO_OVERRIDES)
+                self.send_in(&crate::call::transport::NO_OVERRIDES)
             }
         };
         imp.items.insert(at + 1, syn::ImplItem::Fn(wrapper));
@@ -749,7 +748,7 @@ fn rebuilding(stmts: &[syn::Stmt]) -> Option<Vec<syn::Stmt>> {
 }
 
 /// In every `format!` of the generated code, `encode_path(&x.to_string())`
-/// becomes `crate::request::PathSegment(&x)` (same encoding, no strings).
+/// becomes `crate::call::url::PathSegment(&x)` (same encoding, no strings).
 pub fn unallocated_path_segments(file: &mut syn::File) {
     struct Fix;
     impl VisitMut for Fix {
@@ -769,7 +768,7 @@ pub fn unallocated_path_segments(file: &mut syn::File) {
     Fix.visit_file_mut(file);
 }
 
-/// `encode_path (& x . to_string ())` → `crate :: request :: PathSegment (& x)`
+/// `encode_path (& x . to_string ())` → `crate :: call :: url :: PathSegment (& x)`
 /// in a token string; anything else is left as it is.
 pub fn rewrite_encode_path(text: &str) -> String {
     const START: &str = "encode_path (& ";
@@ -786,7 +785,7 @@ pub fn rewrite_encode_path(text: &str) -> String {
             continue;
         }
         out.push_str(&rest[..i]);
-        out.push_str("crate :: request :: PathSegment (& ");
+        out.push_str("crate :: call :: url :: PathSegment (& ");
         out.push_str(ident);
         out.push(')');
         rest = &tail[END.len()..];
@@ -1072,7 +1071,7 @@ fn last_segment(ty: &syn::Type) -> Option<(String, Vec<syn::Type>)> {
     Some((last.ident.to_string(), args))
 }
 
-/// Whether `crate::lenient::Lenient` is implemented for `ty` (primitives,
+/// Whether `crate::private::lenient::Lenient` is implemented for `ty` (primitives,
 /// `Value`, vectors, string-keyed maps and boxes of such, and the
 /// generated types in `lenient_types`).
 fn has_lenient(ty: &syn::Type, lenient_types: &BTreeSet<String>) -> bool {
@@ -1094,10 +1093,10 @@ fn has_lenient(ty: &syn::Type, lenient_types: &BTreeSet<String>) -> bool {
 
 /// Every object type that keeps unknown fields (a flattened `extra` map)
 /// gets a `Deserialize` that reads each field through
-/// `crate::lenient::Field`: a value that does not fit leaves an optional
+/// `crate::private::lenient::Field`: a value that does not fit leaves an optional
 /// field unset (or at its default) and is kept in `extra` under its wire
 /// name; a required field that is missing or does not fit is still an
-/// error. Every generated type gets `crate::lenient::Lenient` (objects read
+/// error. Every generated type gets `crate::private::lenient::Lenient` (objects read
 /// maps directly, open enums read strings directly, the rest go through
 /// `serde_json::Value`). Serialising is unchanged.
 pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
@@ -1152,7 +1151,7 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
         let ident = s.ident.clone();
         // serde's derive (in `remote` form: it builds `Self` directly) reads
         // the keys and the unknown ones into `extra`; each known field goes
-        // through a decoder of ours that reads `crate::lenient::Field` and
+        // through a decoder of ours that reads `crate::private::lenient::Field` and
         // stashes a value that does not fit, which `extra` takes at the end.
         let mut wire_fields: Vec<TokenStream> = Vec::new();
         let mut decoders: Vec<TokenStream> = Vec::new();
@@ -1174,17 +1173,17 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
             };
             let direct = has_lenient(&inner, &lenient_types);
             let read_ty: syn::Type =
-                if direct { inner.clone() } else { syn::parse_quote!(crate::lenient::ViaValue<#inner>) };
+                if direct { inner.clone() } else { syn::parse_quote!(crate::private::lenient::ViaValue<#inner>) };
             let unwrap = if direct { quote::quote!() } else { quote::quote!(.map(|v| v.0)) };
             let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
             let decoder = quote::format_ident!("lenient_field_{}", decoders.len());
             let decoder_name = decoder.to_string();
             let read = quote::quote! {
-                let field = <crate::lenient::Field<#read_ty> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let field = <crate::private::lenient::Field<#read_ty> as ::serde::Deserialize>::deserialize(deserializer)?;
             };
             let (body, default_attr) = match (optional, default) {
                 (true, _) => (
-                    quote::quote! { Ok(crate::lenient::optional(field, #name, #wire) #unwrap) },
+                    quote::quote! { Ok(crate::private::lenient::optional(field, #name, #wire) #unwrap) },
                     quote::quote!(default,),
                 ),
                 (false, Some(default)) => {
@@ -1203,19 +1202,19 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
                             && quote::ToTokens::to_token_stream(a).to_string().contains("skip_serializing_if")
                     });
                     let body = if skips_default {
-                        quote::quote! { Ok(crate::lenient::optional(field, #name, #wire) #unwrap .unwrap_or_else(#call)) }
+                        quote::quote! { Ok(crate::private::lenient::optional(field, #name, #wire) #unwrap .unwrap_or_else(#call)) }
                     } else {
                         quote::quote! {
                             match field {
-                                crate::lenient::Field::Missing => Ok(#call()),
-                                some => Ok(crate::lenient::required::<_, D::Error>(some, #name, #wire)? #unwrap_required),
+                                crate::private::lenient::Field::Missing => Ok(#call()),
+                                some => Ok(crate::private::lenient::required::<_, D::Error>(some, #name, #wire)? #unwrap_required),
                             }
                         }
                     };
                     (body, attr)
                 }
                 (false, None) => (
-                    quote::quote! { Ok(crate::lenient::required::<_, D::Error>(field, #name, #wire)? #unwrap_required) },
+                    quote::quote! { Ok(crate::private::lenient::required::<_, D::Error>(field, #name, #wire)? #unwrap_required) },
                     quote::quote!(),
                 ),
             };
@@ -1253,14 +1252,14 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
                     struct Wire {
                         #(#wire_fields)*
                     }
-                    let mark = crate::lenient::stash_mark();
+                    let mark = crate::private::lenient::stash_mark();
                     match Wire::deserialize(deserializer) {
                         Ok(mut value) => {
-                            crate::lenient::take_stashed(mark, Some(&mut value.extra));
+                            crate::private::lenient::take_stashed(mark, Some(&mut value.extra));
                             Ok(value)
                         }
                         Err(e) => {
-                            crate::lenient::take_stashed(mark, None);
+                            crate::private::lenient::take_stashed(mark, None);
                             Err(e)
                         }
                     }
@@ -1272,17 +1271,17 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
         let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
         added.push(if objects.contains(name) && !buffered.contains(name) {
             syn::parse_quote! {
-                impl crate::lenient::Lenient for #ident {
+                impl crate::private::lenient::Lenient for #ident {
                     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
                         map: A,
-                    ) -> ::std::result::Result<crate::lenient::Field<Self>, A::Error> {
-                        crate::lenient::object_from_map(map)
+                    ) -> ::std::result::Result<crate::private::lenient::Field<Self>, A::Error> {
+                        crate::private::lenient::object_from_map(map)
                     }
                 }
             }
         } else if open_enums.contains(name) {
             syn::parse_quote! {
-                impl crate::lenient::Lenient for #ident {
+                impl crate::private::lenient::Lenient for #ident {
                     fn from_str(value: &str) -> ::std::option::Option<Self> {
                         Some(Self::from(value))
                     }
@@ -1293,7 +1292,7 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) {
             }
         } else {
             syn::parse_quote! {
-                impl crate::lenient::Lenient for #ident {}
+                impl crate::private::lenient::Lenient for #ident {}
             }
         });
     }

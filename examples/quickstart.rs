@@ -1,18 +1,22 @@
-//! The main job of an authorization server's token endpoint, end to end:
-//! a refresh-token request → `/auth/token` answers `ID_TOKEN_REISSUABLE` →
-//! `/idtoken/reissue` → the HTTP response for the OAuth client.
+//! The main job of an authorization server's token endpoint, end to end,
+//! with the client alone: a refresh-token request → `/auth/token` answers
+//! `ID_TOKEN_REISSUABLE` → `/idtoken/reissue` → the HTTP response for the
+//! OAuth client. (`authlete-server`'s `TokenEndpoint` does all of this, and
+//! the password grant, client authentication headers and strict mode.)
 //!
 //! ```sh
 //! cargo run --example quickstart
 //! ```
 //!
 //! With no `AUTHLETE_*` variables it runs against a stand-in of Authlete on
-//! 127.0.0.1 (`authlete::mock`), so it needs no network or credentials. With
+//! 127.0.0.1 (`authlete-mock`), so it needs no network or credentials. With
 //! `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_APIKEY` and
 //! `AUTHLETE_SERVICE_ACCESSTOKEN` set it talks to that service; then pass a
 //! real refresh token (and `client_id:client_secret`) as arguments.
 
-use authlete::{Authlete, Reissue, TokenEndpoint, TokenRequestInput};
+use authlete::answer::AuthleteAnswer;
+use authlete::idtoken::IdtokenReissueRequest;
+use authlete::Authlete;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,34 +35,42 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let refresh_token = args.first().cloned().unwrap_or_else(|| "stand-in-refresh-token".into());
     let client = args.get(1).cloned().unwrap_or_else(|| "my-client:my-secret".into());
-
-    // Your user store: the claims of the reissued ID token, from the grant
-    // (subject, client, scopes, the claims the client asked for).
-    let endpoint = TokenEndpoint::new(authlete).claims_provider(|grant| async move {
-        let Some(subject) = grant.subject() else { return Reissue::Skip };
-        let mut claims = serde_json::Map::new();
-        claims.insert("name".into(), format!("User {subject}").into());
-        Reissue::claims(claims)
-    });
-
-    // What the OAuth client sent to the token endpoint: a form body, and its
-    // id and secret form-encoded, then Base64 (RFC 6749 §2.3.1), so that
-    // any character survives.
-    use base64::Engine;
     let (client_id, client_secret) = client.split_once(':').unwrap_or((client.as_str(), ""));
-    let form = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let basic = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", form(client_id), form(client_secret)))
-    );
-    let body = url::form_urlencoded::Serializer::new(String::new())
+
+    // 1. What the OAuth client sent to the token endpoint goes to /auth/token.
+    let parameters = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "refresh_token")
         .append_pair("refresh_token", &refresh_token)
         .finish();
-    let request = TokenRequestInput::new(body).authorization(Some(&basic));
+    let token = authlete
+        .auth_token()
+        .body_map(|b| b.parameters(parameters).client_id(client_id).client_secret(client_secret))
+        .send()
+        .await?
+        .into_inner();
 
-    let response = endpoint.handle(request).await?;
+    // 2. ID_TOKEN_REISSUABLE: reissue the ID token with the user's claims
+    //    (your user store decides them from the grant's subject).
+    let response = if token.action() == Some("ID_TOKEN_REISSUABLE") {
+        let subject = token.subject.clone().unwrap_or_default();
+        let mut claims = serde_json::Map::new();
+        claims.insert("name".into(), format!("User {subject}").into());
+        let request = IdtokenReissueRequest::from_token_response(&token)?.with_claims(&claims)?;
+        let reissued = authlete.idtoken_reissue().body(request).send().await?;
+        if reissued.is_reissued() {
+            reissued.to_http_response()
+        } else {
+            // The new tokens without a new ID token: never drop them, the
+            // refresh token may have been rotated.
+            token.to_http_response()
+        }
+    } else {
+        // 3. Any other answer: the response Authlete prepared.
+        token.to_http_response()
+    };
 
+    // The HTTP response of the token endpoint.
+    let response = response.with_dpop_nonce(token.dpop_nonce.as_deref());
     println!("HTTP/1.1 {}", response.status());
     for (name, value) in response.headers() {
         println!("{name}: {}", value.to_str().unwrap_or("<binary>"));
@@ -69,13 +81,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Authlete's two answers of this flow, as the stand-in gives them.
 mod stand_in {
-    use authlete::generated::builder::{AuthToken, IdtokenReissue};
-    use authlete::mock::{MockAuthlete, MockReply};
-    use authlete::models::{IdtokenReissueResponse, TokenResponse};
+    use authlete::operation::{auth_token, idtoken_reissue};
+    use authlete_mock::{MockAuthlete, MockReply};
 
     pub async fn start() -> std::io::Result<MockAuthlete> {
         let mock = MockAuthlete::start().await?;
-        mock.on::<AuthToken>(TokenResponse {
+        mock.on::<auth_token::Builder>(auth_token::Success {
             result_code: Some("A421001".into()),
             action: Some("ID_TOKEN_REISSUABLE".into()),
             subject: Some("alice".into()),
@@ -93,12 +104,12 @@ mod stand_in {
         });
         // The reissue answer depends on what the endpoint sent: the stand-in
         // signs nothing, it shows the claims it was given.
-        mock.on_request::<IdtokenReissue>(|call| {
+        mock.on_request::<idtoken_reissue::Builder>(|call| {
             let claims = call.body["claims"].as_str().unwrap_or("{}").to_string();
             let id_token = format!("eyJhbGciOiJub25lIn0.{}.", base64url(&claims));
             MockReply::json(
                 200,
-                &IdtokenReissueResponse {
+                &idtoken_reissue::Success {
                     result_code: Some("A425001".into()),
                     action: Some("OK".into()),
                     id_token: Some(id_token.clone()),

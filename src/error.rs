@@ -3,7 +3,7 @@
 //! Messages are written for an operator reading a log: they name the
 //! operation and the status, and never contain the access token.
 
-use reqwest::StatusCode;
+use http::StatusCode;
 
 /// How much of an unexpected body an error keeps (bytes, before lossy UTF-8).
 pub const SNIPPET_BYTES: usize = 256;
@@ -63,9 +63,9 @@ pub enum Error {
     Transport {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
-        /// What reqwest reported.
+        /// What failed.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
 
     /// The connect, per-attempt or total timeout ran out.
@@ -73,9 +73,9 @@ pub enum Error {
     Timeout {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
-        /// What reqwest reported.
+        /// What failed.
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
 
     /// A success came with a body that does not decode. The body is not
@@ -137,6 +137,48 @@ fn snippet_suffix(snippet: &str, body_len: usize) -> String {
         (false, _) => format!(": {snippet}"),
         (true, 0) => String::new(),
         (true, n) => format!(" ({n} bytes, not shown)"),
+    }
+}
+
+/// A failure to send a request or read its answer. Its `Display` and its
+/// [`source`](std::error::Error::source) chain (the HTTP, TLS and socket
+/// errors underneath) never show the URL, whose path can hold end users'
+/// tokens.
+#[derive(Debug)]
+pub struct TransportError(reqwest::Error);
+
+impl TransportError {
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        Self(e.without_url())
+    }
+
+    /// The connection could not be made (refused, DNS, TLS set-up): the
+    /// request never left this machine.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+
+    /// A timeout ran out.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// The request failed after it may have been sent (a reset, a
+    /// truncated answer).
+    pub fn is_request(&self) -> bool {
+        self.0.is_request()
+    }
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 
@@ -236,7 +278,7 @@ pub enum ConfigError {
     },
     /// reqwest could not build its client.
     #[error("cannot build the HTTP client: {0}")]
-    HttpClient(#[source] reqwest::Error),
+    HttpClient(#[source] TransportError),
     /// No TLS crypto provider: neither feature `tls-ring` nor `tls-aws-lc-rs`
     /// is on and the app installed no process-wide rustls provider.
     #[error(
@@ -287,7 +329,7 @@ impl Error {
     pub(crate) async fn from_progenitor<E>(
         error: progenitor_client::Error<E>,
         operation: &'static str,
-        read_body: fn(E) -> crate::request::ErrorBody,
+        read_body: fn(E) -> crate::call::ErrorBody,
         status: Option<StatusCode>,
     ) -> Self {
         use progenitor_client::Error as P;
@@ -305,8 +347,8 @@ impl Error {
             P::ErrorResponse(value) => {
                 let status = value.status();
                 let body = match read_body(value.into_inner()) {
-                    crate::request::ErrorBody::Json(v) => v,
-                    crate::request::ErrorBody::Stream(stream) => match collect(stream).await {
+                    crate::call::ErrorBody::Json(v) => v,
+                    crate::call::ErrorBody::Stream(stream) => match collect(stream).await {
                         Ok(bytes) => return Error::unexpected_status(operation, status, &bytes),
                         Err(source) => return Self::from_reqwest(source, operation),
                     },
@@ -367,13 +409,13 @@ impl Error {
         // The URL can hold path parameters that are secrets of end users
         // (`/auth/token/delete/{accessTokenIdentifier}`): never show it.
         let source = source.without_url();
-        if let Some(limit) = crate::transport::body_limit_hit(&source) {
+        if let Some(limit) = crate::call::transport::body_limit_hit(&source) {
             return Error::BodyTooLarge { operation, limit };
         }
         if source.is_timeout() {
-            Error::Timeout { operation, source }
+            Error::Timeout { operation, source: TransportError(source) }
         } else {
-            Error::Transport { operation, source }
+            Error::Transport { operation, source: TransportError(source) }
         }
     }
 }

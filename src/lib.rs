@@ -2,9 +2,9 @@
 //!
 //! A Rust client for the [Authlete](https://www.authlete.com) API, the
 //! OAuth 2.0 / OpenID Connect backend. Every operation of Authlete's OpenAPI
-//! spec is generated at build time (see `build.rs` and `codegen/`); this
-//! hand-written layer adds the client configuration, typed errors, timeouts
-//! and retries.
+//! spec is generated at build time (see `build.rs` and the
+//! `authlete-codegen` crate); this hand-written layer adds the client
+//! configuration, typed errors, timeouts and retries.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), authlete::Error> {
@@ -17,6 +17,11 @@
 //! println!("{:?}", reissued.action);
 //! # Ok(()) }
 //! ```
+//!
+//! The endpoints of an OpenID Provider built on this client (token endpoint
+//! with the ID token reissue, authorization, userinfo, ...) are the crate
+//! `authlete-server`; a typed stand-in of Authlete for tests is
+//! `authlete-mock`.
 //!
 //! # Reading Authlete's answers: what is tolerated
 //!
@@ -39,7 +44,7 @@
 //! are not affected: the crate sends exactly the types you build.
 //!
 //! ```
-//! use authlete::models::Service;
+//! use authlete::types::Service;
 //! let sent = serde_json::json!({"serviceName": "s", "supportedScopes": ["openid"]});
 //! let service: Service = serde_json::from_value(sent.clone()).unwrap();
 //! assert_eq!(service.service_name.as_deref(), Some("s"));
@@ -47,61 +52,55 @@
 //! assert_eq!(serde_json::to_value(&service).unwrap(), sent); // sent back unchanged
 //! ```
 //!
-//! Where things are:
+//! # Where things are
 //! - [`Authlete`] / [`AuthleteBuilder`]: the client (region or base URL,
 //!   service id, token, [`Timeouts`], [`RetryConfig`]);
-//! - [`Request`] / [`Response`]: one call;
-//! - [`TokenEndpoint`], [`EndpointResponse`] and the `to_http_response`
-//!   helpers on Authlete's answers: your token endpoint, including the
-//!   refresh-token flow that reissues the ID token;
+//! - [`Request`] / [`Response`] / [`Pages`]: one call;
 //! - [`Error`]: every failure, typed;
-//! - [`models`]: every request/response type of the spec;
-//! - [`generated`]: progenitor's output itself (the escape hatch).
+//! - [`types`]: every schema type of the spec; [`operation`]: what belongs
+//!   to one operation (`operation::auth_token::{Body, Success, Action}`),
+//!   under names that do not depend on the spec's schema names;
+//! - [`answer`]: Authlete's `action` + `responseContent` answers as the HTTP
+//!   responses your endpoints send ([`EndpointResponse`]);
+//! - [`idtoken`]: the ID token reissue of a refresh-token grant;
+//! - [`raw`]: progenitor's generated client itself (the escape hatch).
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod answer;
-mod builder_convert;
+mod call;
 mod client;
-mod config;
-// For generated code: a spec revision may have no operation that answers
-// in one of these ways (no streamed body, say).
-#[allow(dead_code)]
-mod decode;
-pub mod endpoints;
 mod error;
-pub mod generated;
-mod lenient;
-#[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-pub mod mock;
-pub mod models;
-mod redact;
-mod request;
-mod responses;
-mod tls;
-mod token_endpoint;
-mod transport;
+mod generated;
+pub mod idtoken;
+mod private;
 mod unknown;
 
+pub use answer::EndpointResponse;
+pub use call::{operations, ApiOperation, Operation, Paged, Pages, Request, Response};
+pub use client::config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
+pub use client::tls::reqwest_client_builder;
 pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID};
-pub use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
-pub use error::{ConfigError, DecodeError, Error, SNIPPET_BYTES};
-pub use models::{IdtokenReissueRequest, IdtokenReissueResponse, IdtokenReissueResponseAction};
-#[cfg(feature = "mock")]
-#[doc(hidden)]
-pub use request::operations_checked;
-#[doc(hidden)]
-pub use request::{operation_table, OperationEntry};
-pub use request::{operations, Operation, Paged, Pages, Request, Response};
-pub use responses::{EndpointResponse, INVALID_CLIENT_BODY, JSON_UTF8, SERVER_ERROR_BODY, UNSUPPORTED_GRANT_TYPE_BODY};
-pub use tls::reqwest_client_builder;
-pub use token_endpoint::{
-    Authenticated, ClaimsProvider, GrantContext, GrantHandler, IdTokenAudType, PasswordAuthenticator,
-    PasswordCredentials, ProxyCertHeaders, Reissue, ReissueClaims, TokenEndpoint, TokenProperty, TokenRequestInput,
-    INVALID_GRANT_BODY,
-};
+pub use error::{ConfigError, DecodeError, Error, TransportError, SNIPPET_BYTES};
 pub use unknown::UnknownValue;
+
+/// Every request and response type of the spec, by its schema name
+/// (generated; see the [crate docs](crate) for how answers are decoded).
+/// `types::builder` builds them field by field; `types::error` is the
+/// error of a builder conversion.
+pub mod types {
+    pub use crate::generated::types::*;
+}
+
+pub use generated::operation;
+
+/// progenitor's generated client underneath [`Authlete`]: every operation
+/// with the spec's exact parameters and progenitor's own error type
+/// ([`Authlete::raw`]). It shares the client's token, timeouts, retries and
+/// body limit; types from `progenitor_client` appear here and nowhere else.
+pub mod raw {
+    pub use crate::generated::{builder, ByteStream, Client, ClientInfo, Error, ResponseValue};
+}
 
 /// The README's example compiles (checked by `cargo test --doc`).
 #[cfg(doctest)]

@@ -17,7 +17,7 @@
 /// Matching, the forward-compatible way:
 ///
 /// ```
-/// use authlete::models::TokenResponseAction;
+/// use authlete::types::TokenResponseAction;
 ///
 /// fn describe(action: &TokenResponseAction) -> String {
 ///     match action {

@@ -3,6 +3,8 @@
 //! it lists has a mapping to an HTTP response (or to the server's logic).
 
 mod support;
+#[path = "support/tables.rs"]
+mod tables;
 
 use authlete::answer::{mapping, AuthleteAnswer, Mapping, Next};
 use serde_json::Value;
@@ -29,7 +31,7 @@ fn every_answer_type_of_the_spec_is_an_authlete_answer() {
     let spec = normalised();
     let in_spec = answer_schemas(&spec);
     assert!(!in_spec.is_empty());
-    let generated = authlete::generated::ANSWERS;
+    let generated = tables::ANSWERS;
     // The generator finds them by the same rule, through the operations that
     // return them; every answer schema of this spec is returned by one.
     assert_eq!(generated.len(), in_spec.len(), "{generated:?}");
@@ -61,13 +63,13 @@ fn protected_resources_are_found_by_rule() {
     // Userinfo and introspection check an access token: their errors are
     // challenges. PAR authenticates a client: its errors are JSON.
     let protected: Vec<&str> =
-        authlete::generated::ANSWERS.iter().filter(|(_, _, challenge)| *challenge).map(|(t, ..)| *t).collect();
+        tables::ANSWERS.iter().filter(|(_, _, challenge)| *challenge).map(|(t, ..)| *t).collect();
     assert!(protected.contains(&"UserinfoResponse"), "{protected:?}");
     assert!(protected.contains(&"IntrospectionResponse"), "{protected:?}");
     assert!(!protected.contains(&"PushedAuthorizationResponse"), "{protected:?}");
     assert!(!protected.contains(&"TokenResponse"), "{protected:?}");
 
-    let unauthorized = authlete::models::UserinfoResponse {
+    let unauthorized = authlete::types::UserinfoResponse {
         action: Some("UNAUTHORIZED".into()),
         response_content: Some(r#"Bearer error="invalid_token""#.into()),
         ..Default::default()
@@ -80,14 +82,14 @@ fn protected_resources_are_found_by_rule() {
 
 #[test]
 fn standard_introspection_jwts_have_their_own_media_type() {
-    let jwt = authlete::models::StandardIntrospectionResponse {
+    let jwt = authlete::types::StandardIntrospectionResponse {
         action: Some("JWT".into()),
         response_content: Some("eyJ.x.y".into()),
         ..Default::default()
     };
     let Next::Respond(r) = jwt.next() else { panic!() };
     assert_eq!(r.headers()["content-type"], "application/token-introspection+jwt");
-    let userinfo_jwt = authlete::models::UserinfoIssueResponse {
+    let userinfo_jwt = authlete::types::UserinfoIssueResponse {
         action: Some("JWT".into()),
         response_content: Some("eyJ.x.y".into()),
         ..Default::default()

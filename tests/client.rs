@@ -25,7 +25,7 @@ fn reissue_ok() -> Reply {
     Reply::json(200, json!({"resultCode": "A000000", "action": "OK", "responseContent": "{}", "idToken": "eyJ"}))
 }
 
-async fn reissue(c: &Authlete) -> Result<authlete::Response<authlete::IdtokenReissueResponse>, Error> {
+async fn reissue(c: &Authlete) -> Result<authlete::Response<authlete::idtoken::IdtokenReissueResponse>, Error> {
     c.idtoken_reissue().body_map(|b| b.access_token("at").refresh_token("rt")).send().await
 }
 

@@ -106,7 +106,7 @@ fn path_parameters_are_formatted_without_temporary_strings() {
     let tokens: proc_macro2::TokenStream = progenitor.parse().unwrap();
     let rewritten = rewrite::rewrite_encode_path(&tokens.to_string());
     assert!(!rewritten.contains("encode_path"), "{rewritten}");
-    assert_eq!(rewritten.matches("crate :: request :: PathSegment (& ").count(), 2, "{rewritten}");
+    assert_eq!(rewritten.matches("crate :: call :: url :: PathSegment (& ").count(), 2, "{rewritten}");
     assert!(rewritten.contains("PathSegment (& client_id)"), "{rewritten}");
     // Another shape is left alone.
     let other = "encode_path (& x . as_str ())";
@@ -203,13 +203,13 @@ fn send_passes_the_call_context_to_the_transport() {
     rewrite::explicit_call_context(&mut file);
     let text = quote::quote!(#file).to_string();
     assert!(
-        text.contains("pub (crate) async fn send_in (self , call : & crate :: transport :: CallContext)"),
+        text.contains("pub (crate) async fn send_in (self , call : & crate :: call :: transport :: CallContext)"),
         "{text}"
     );
     assert!(text.contains("client . exec_in (request , & info , call , None)"), "{text}");
     // progenitor's `send` stays, documented, with the client's settings.
     assert!(text.contains(r#"# [doc = "Sends `GET /x`."] pub fn send (self)"#), "{text}");
-    assert!(text.contains("self . send_in (& crate :: transport :: NO_OVERRIDES) }"), "{text}");
+    assert!(text.contains("self . send_in (& crate :: call :: transport :: NO_OVERRIDES) }"), "{text}");
 }
 
 /// An operation builder's `send` as progenitor writes it, with `body`
@@ -231,7 +231,7 @@ fn send(body: &str) -> syn::File {
 fn send_in(body: &str) -> syn::File {
     syn::parse_str(&format!(
         "pub mod builder {{ impl<'a> Op<'a> {{
-            pub(crate) async fn send_in(self, call: &crate::transport::CallContext) -> Result<ResponseValue<()>, Error<()>> {{
+            pub(crate) async fn send_in(self, call: &crate::call::transport::CallContext) -> Result<ResponseValue<()>, Error<()>> {{
                 {body}
             }}
         }} }}"
@@ -244,7 +244,7 @@ fn retries_build_the_request_again_instead_of_copying_it() {
     let mut file = send_in(
         r#"let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
-        let url = crate::request::url(client, format_args!("/x/{}", crate::request::PathSegment(&id)));
+        let url = crate::call::url::url(client, format_args!("/x/{}", crate::call::url::PathSegment(&id)));
         #[allow(unused_mut)]
         let mut request = client.client.get(url).header(ACCEPT, JSON).build()?;
         let info = OperationInfo { operation_id: "x" };
@@ -258,7 +258,7 @@ fn retries_build_the_request_again_instead_of_copying_it() {
     let text = quote::quote!(#file).to_string().replace(" ;", ";");
     // The URL and the request are made by `build`, without the `?`.
     assert!(
-        text.contains("let build = | | { let url = crate :: request :: url (client , format_args ! (\"/x/{}\" , crate :: request :: PathSegment (& id))); client . client . get (url) . header (ACCEPT , JSON) . build () };"),
+        text.contains("let build = | | { let url = crate :: call :: url :: url (client , format_args ! (\"/x/{}\" , crate :: call :: url :: PathSegment (& id))); client . client . get (url) . header (ACCEPT , JSON) . build () };"),
         "{text}"
     );
     // The first request is `build`'s, in a block that ends before the wait,
@@ -316,20 +316,20 @@ fn responses_are_decoded_by_functions_that_keep_their_headers() {
     rewrite::responses_keep_their_headers(&mut file);
     let text = quote::quote!(#file).to_string();
     assert!(!text.contains("ResponseValue ::"), "{text}");
-    assert!(text.contains("200u16 => crate :: decode :: json (response) . await"), "{text}");
-    assert!(text.contains("204u16 => Ok (crate :: decode :: empty (response))"), "{text}");
-    assert!(text.contains("206u16 => Ok (crate :: decode :: stream (response))"), "{text}");
-    assert!(text.contains("ErrorResponse (crate :: decode :: json (response) . await ?)"), "{text}");
+    assert!(text.contains("200u16 => crate :: call :: decode :: json (response) . await"), "{text}");
+    assert!(text.contains("204u16 => Ok (crate :: call :: decode :: empty (response))"), "{text}");
+    assert!(text.contains("206u16 => Ok (crate :: call :: decode :: stream (response))"), "{text}");
+    assert!(text.contains("ErrorResponse (crate :: call :: decode :: json (response) . await ?)"), "{text}");
 }
 
 #[test]
 fn urls_are_paths_set_on_the_parsed_base() {
-    let mut file = send(r#"let url = format!("{}/api/{}/x", client.baseurl, crate::request::PathSegment(&id),);"#);
+    let mut file = send(r#"let url = format!("{}/api/{}/x", client.baseurl, crate::call::url::PathSegment(&id),);"#);
     rewrite::urls_from_the_parsed_base(&mut file);
     let text = quote::quote!(#file).to_string();
     assert!(
         text.contains(
-            r#"let url = crate :: request :: url (client , format_args ! ("/api/{}/x" , crate :: request :: PathSegment (& id))) ;"#
+            r#"let url = crate :: call :: url :: url (client , format_args ! ("/api/{}/x" , crate :: call :: url :: PathSegment (& id))) ;"#
         ),
         "{text}"
     );
@@ -425,10 +425,10 @@ fn structs_with_secret_text_fields_print_them_redacted() {
     assert_eq!(rewrite::secrets_redacted_in_debug(&mut file), 2);
     let text = quote::quote!(#file).to_string().replace(' ', "");
     assert!(text.contains("#[derive(Clone,Default)]pubstructAnswer"), "{text}");
-    assert!(text.contains(r#".field("access_token",&crate::redact::Redacted(&self.access_token))"#), "{text}");
+    assert!(text.contains(r#".field("access_token",&crate::private::redact::Redacted(&self.access_token))"#), "{text}");
     assert!(text.contains(r#".field("client_secret_expires_at",&self.client_secret_expires_at)"#), "{text}");
     assert!(text.contains(r#".field("subject",&self.subject)"#), "{text}");
-    assert!(text.contains(r#".field("extra",&crate::redact::Redacted(&self.extra))"#), "{text}");
+    assert!(text.contains(r#".field("extra",&crate::private::redact::Redacted(&self.extra))"#), "{text}");
     assert!(text.contains("#[derive(Clone,Debug)]pubstructPlain"), "untouched: {text}");
     assert!(text.contains("impl<'a>::std::fmt::DebugforDelete<'a>"), "{text}");
 }

@@ -7,6 +7,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use authlete::answer::AuthleteAnswer;
 use authlete::{Authlete, Error, RetryConfig, Timeouts};
 use serde_json::json;
 use support::{Reply, Server};
@@ -26,7 +27,7 @@ fn client(server: &Server) -> Authlete {
         .unwrap()
 }
 
-async fn post(c: &Authlete) -> Result<authlete::Response<authlete::IdtokenReissueResponse>, Error> {
+async fn post(c: &Authlete) -> Result<authlete::Response<authlete::idtoken::IdtokenReissueResponse>, Error> {
     c.idtoken_reissue().body_map(|b| b.access_token("a").refresh_token("r")).send().await
 }
 

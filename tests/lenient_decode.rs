@@ -7,10 +7,13 @@
 
 mod support;
 
-use authlete::generated::inventory;
+#[path = "support/tables.rs"]
+mod tables;
+
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use support::spec::{minimal, normalised, resolve};
+use tables::inventory;
 
 /// An instance of `schema` with every property set (each to a minimal valid
 /// value).
@@ -180,14 +183,14 @@ proptest! {
 fn the_three_answers_upstream_examples_broke_now_decode() {
     // `supportedScopes` as strings where the spec says `Scope` objects.
     let service = json!({"serviceName": "s", "supportedScopes": ["openid", "profile"], "issuer": "https://as"});
-    let decoded: authlete::models::Service = serde_json::from_value(service.clone()).unwrap();
+    let decoded: authlete::types::Service = serde_json::from_value(service.clone()).unwrap();
     assert_eq!(decoded.service_name.as_deref(), Some("s"), "the rest is intact");
     assert!(decoded.supported_scopes.is_empty(), "the drifted field is unset (its default)");
     assert_eq!(decoded.extra["supportedScopes"], json!(["openid", "profile"]), "and kept raw");
     assert_eq!(serde_json::to_value(&decoded).unwrap(), service, "a read-modify-write sends it back");
 
     // `clientId` as a string of digits where the spec says an integer.
-    let userinfo: authlete::models::UserinfoResponse =
+    let userinfo: authlete::types::UserinfoResponse =
         serde_json::from_value(json!({"action": "OK", "clientId": "1234"})).unwrap();
     assert_eq!(userinfo.client_id, Some(1234));
 }

@@ -6,10 +6,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use authlete::generated::builder::{AuthToken, ClientGetList};
-use authlete::mock::{MockAuthlete, MockReply};
-use authlete::models::{ClientGetListResponse, TokenResponse, TokenResponseAction};
+use authlete::operation::{auth_token, client_get_list};
 use authlete::{Authlete, Error, RetryConfig, Timeouts};
+use authlete_mock::{MockAuthlete, MockReply};
 use serde_json::json;
 use support::{Reply, Server};
 
@@ -25,7 +24,7 @@ fn client(server: &Server) -> Authlete {
 #[tokio::test]
 async fn optional_fields_take_plain_values_and_set_none_clears_them() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<AuthToken>(TokenResponse { action: Some("OK".into()), ..Default::default() });
+    mock.on::<auth_token::Builder>(auth_token::Success { action: Some("OK".into()), ..Default::default() });
     let c = mock.client();
     c.auth_token().body_map(|b| b.parameters("grant_type=x").client_id("app").dpop("proof")).send().await.unwrap();
     c.auth_token()
@@ -33,7 +32,7 @@ async fn optional_fields_take_plain_values_and_set_none_clears_them() {
         .send()
         .await
         .unwrap();
-    let calls = mock.calls_to::<AuthToken>();
+    let calls = mock.calls_to::<auth_token::Builder>();
     let first = calls[0].request.as_ref().expect("typed request body");
     assert_eq!(first.client_id.as_deref(), Some("app"));
     assert_eq!(first.dpop.as_deref(), Some("proof"));
@@ -44,11 +43,11 @@ async fn optional_fields_take_plain_values_and_set_none_clears_them() {
 #[tokio::test]
 async fn query_parameters_take_plain_values_and_can_be_cleared() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<ClientGetList>(ClientGetListResponse { clients: vec![], ..Default::default() });
+    mock.on::<client_get_list::Builder>(client_get_list::Success { clients: vec![], ..Default::default() });
     let c = mock.client();
     c.client_get_list().developer("dev").start(5).send().await.unwrap();
     c.client_get_list().developer("dev").set_developer(None).send().await.unwrap();
-    let calls = mock.calls_to::<ClientGetList>();
+    let calls = mock.calls_to::<client_get_list::Builder>();
     assert!(calls[0].path.contains("developer=dev") && calls[0].path.contains("start=5"), "{}", calls[0].path);
     assert!(!calls[1].path.contains("developer"), "{}", calls[1].path);
 }
@@ -97,7 +96,7 @@ async fn a_request_can_have_its_own_timeouts() {
 }
 
 /// `start`/`end` from a mock call's query string.
-fn window(call: &authlete::mock::Call) -> (i64, i64) {
+fn window(call: &authlete_mock::Call) -> (i64, i64) {
     let query = call.path.split_once('?').map(|(_, q)| q).unwrap_or("");
     let get = |k: &str| {
         query.split('&').find_map(|kv| kv.strip_prefix(&format!("{k}="))).and_then(|v| v.parse().ok()).unwrap_or(0)
@@ -109,7 +108,7 @@ fn window(call: &authlete::mock::Call) -> (i64, i64) {
 async fn pages_walk_a_list_to_its_total_count() {
     let mock = MockAuthlete::start().await.unwrap();
     let total = 7;
-    mock.on_request::<ClientGetList>(move |call| {
+    mock.on_request::<client_get_list::Builder>(move |call| {
         let (start, end) = window(call);
         let clients: Vec<_> = (start..end.min(total)).map(|i| json!({"clientId": i})).collect();
         MockReply::json(200, &json!({"clients": clients, "start": start, "end": end, "totalCount": total}))
@@ -122,15 +121,20 @@ async fn pages_walk_a_list_to_its_total_count() {
         seen.extend(page.clients.iter().map(|c| c.client_id));
     }
     assert_eq!(seen, (0..total).map(Some).collect::<Vec<_>>());
-    let windows: Vec<_> = mock.calls_to::<ClientGetList>().iter().map(|c| window(c)).collect();
+    let windows: Vec<_> = mock.calls_to::<client_get_list::Builder>().iter().map(|c| window(c)).collect();
     assert_eq!(windows, [(0, 3), (3, 6), (6, 9)]);
-    assert!(mock.calls_to::<ClientGetList>().iter().all(|c| c.path.contains("developer=d")), "other parameters kept");
+    assert!(
+        mock.calls_to::<client_get_list::Builder>().iter().all(|c| c.path.contains("developer=d")),
+        "other parameters kept"
+    );
 }
 
 #[tokio::test]
 async fn pages_stop_at_an_error_and_yield_it() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on_request::<ClientGetList>(|_| MockReply::json(500, &json!({"resultCode": "A001", "resultMessage": "x"})));
+    mock.on_request::<client_get_list::Builder>(|_| {
+        MockReply::json(500, &json!({"resultCode": "A001", "resultMessage": "x"}))
+    });
     let authlete = mock.client();
     let mut pages = authlete.client_get_list().pages(10);
     assert!(pages.next().await.unwrap().is_err());
@@ -139,11 +143,11 @@ async fn pages_stop_at_an_error_and_yield_it() {
 
 #[test]
 fn enums_compare_by_wire_value_and_keep_unknown_ones() {
-    assert_eq!(TokenResponseAction::from("OK"), TokenResponseAction::Ok);
-    let novel: TokenResponseAction = serde_json::from_value(json!("NEW_IN_2027")).unwrap();
+    assert_eq!(auth_token::Action::from("OK"), auth_token::Action::Ok);
+    let novel: auth_token::Action = serde_json::from_value(json!("NEW_IN_2027")).unwrap();
     assert!(novel.is_unknown());
     assert_eq!(novel.as_str(), "NEW_IN_2027");
-    assert_eq!(novel, TokenResponseAction::from("NEW_IN_2027"));
-    assert_ne!(novel, TokenResponseAction::Ok);
+    assert_eq!(novel, auth_token::Action::from("NEW_IN_2027"));
+    assert_ne!(novel, auth_token::Action::Ok);
     assert_eq!(serde_json::to_value(&novel).unwrap(), json!("NEW_IN_2027"));
 }

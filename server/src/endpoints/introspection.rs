@@ -1,0 +1,217 @@
+//! Protecting a resource with Authlete's introspection (`/auth/introspection`),
+//! and RFC 7662 introspection for resource servers (`/auth/introspection/standard`).
+
+use serde_json::{Map, Value};
+
+use authlete::answer::AuthleteAnswer;
+use authlete::operation::auth_introspection::Success as IntrospectionResponse;
+use authlete::Authlete;
+use authlete::EndpointResponse;
+
+use crate::Error;
+
+/// A request to a protected resource, as far as the token is concerned.
+#[derive(Clone, Default)]
+pub struct ResourceRequest {
+    /// The access token, from `Authorization: Bearer …` or `DPoP …`.
+    pub access_token: Option<String>,
+    /// The token came with the `DPoP` scheme.
+    pub dpop_scheme: bool,
+    /// The `DPoP` proof header.
+    pub dpop: Option<String>,
+    /// The HTTP method (`htm` of the proof).
+    pub htm: String,
+    /// The resource's URL (`htu` of the proof).
+    pub htu: String,
+    /// The client certificate of a mutual-TLS connection (certificate-bound
+    /// tokens, RFC 8705).
+    pub client_certificate: Option<String>,
+}
+
+impl std::fmt::Debug for ResourceRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceRequest")
+            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .field("dpop_scheme", &self.dpop_scheme)
+            .field("htm", &self.htm)
+            .field("htu", &self.htu)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResourceRequest {
+    /// From the HTTP parts: the token from `Authorization` (`Bearer` or
+    /// `DPoP` scheme, any case), the `DPoP` proof, the method and the
+    /// resource's public URL. Several `DPoP` headers are joined, so the
+    /// proof does not verify (RFC 9449 §4.3 asks for exactly one).
+    pub fn from_http(method: &http::Method, url: &str, headers: &http::HeaderMap) -> Self {
+        let authorization = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::trim);
+        let (scheme, token) = authorization
+            .and_then(|a| a.split_once(char::is_whitespace))
+            .map(|(s, t)| (s.to_ascii_lowercase(), t.trim().to_string()))
+            .unwrap_or_default();
+        let access_token = (matches!(scheme.as_str(), "bearer" | "dpop") && !token.is_empty()).then_some(token);
+        Self {
+            access_token,
+            dpop_scheme: scheme == "dpop",
+            dpop: crate::client_request::header_text(headers, "dpop"),
+            htm: method.as_str().to_string(),
+            htu: url.to_string(),
+            client_certificate: None,
+        }
+    }
+
+    /// The answer to a request that cannot be checked with Authlete: no
+    /// token at all (RFC 6750 §3.1: a challenge without an error code), or
+    /// the `DPoP` scheme without a proof (RFC 9449 §7.1). `None` when the
+    /// request can go to Authlete.
+    pub(crate) fn refused_locally(&self, realm: &str) -> Option<EndpointResponse> {
+        let scheme = if self.dpop_scheme { "DPoP" } else { "Bearer" };
+        let challenge = if self.access_token.is_none() {
+            format!("{scheme} realm=\"{realm}\"")
+        } else if self.dpop_scheme && self.dpop.is_none() {
+            format!(
+                "DPoP realm=\"{realm}\", error=\"invalid_dpop_proof\", error_description=\"A DPoP proof is required.\""
+            )
+        } else {
+            return None;
+        };
+        Some(EndpointResponse::challenge(http::StatusCode::UNAUTHORIZED, &challenge))
+    }
+
+    /// `dpop`, `htm`, `htu`, `clientCertificate` by wire name.
+    pub(crate) fn fields(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        if let Some(d) = &self.dpop {
+            m.insert("dpop".into(), d.clone().into());
+            m.insert("htm".into(), self.htm.clone().into());
+            m.insert("htu".into(), self.htu.clone().into());
+        }
+        if let Some(c) = &self.client_certificate {
+            m.insert("clientCertificate".into(), c.clone().into());
+        }
+        m
+    }
+}
+
+/// The outcome of checking a request to a protected resource: granted only
+/// on `/auth/introspection`'s `OK` (see the [module docs](super) for the
+/// rule).
+#[derive(Debug, Clone)]
+pub enum Access {
+    /// The token is valid and has the scopes: serve the resource. The
+    /// answer says who and what (`subject`, `clientId`, `scopes`, ...).
+    Granted(Box<IntrospectionResponse>),
+    /// Send this response (401, 400, 403 or 500, with `WWW-Authenticate`
+    /// where the answer has a challenge).
+    Denied(EndpointResponse),
+}
+
+/// The flags of an introspection answer that must not be `false` (nor a
+/// value that did not decode) for access to be granted.
+const GRANT_FLAGS: [&str; 3] = ["usable", "existent", "sufficient"];
+
+/// Whether an `/auth/introspection` answer grants access: action `OK`, and
+/// no [`GRANT_FLAGS`] flag false or undecodable. Read by wire name, so that a
+/// value kept raw (it did not decode) is seen, and every revision builds.
+fn grants(answer: &IntrospectionResponse) -> bool {
+    if answer.action() != Some("OK") {
+        return false;
+    }
+    let Ok(Value::Object(json)) = serde_json::to_value(answer) else { return false };
+    GRANT_FLAGS.iter().all(|flag| matches!(json.get(*flag), None | Some(Value::Null) | Some(Value::Bool(true))))
+}
+
+/// Checks the access token of requests to a protected resource.
+///
+/// ```no_run
+/// # async fn demo(client: authlete::Authlete, headers: http::HeaderMap) -> Result<(), authlete::Error> {
+/// use authlete::endpoints::{Access, ResourceRequest, ResourceServer};
+/// let rs = ResourceServer::new(client).required_scopes(["read"]);
+/// let request = ResourceRequest::from_http(&http::Method::GET, "https://api.example.com/items", &headers);
+/// match rs.check(request).await? {
+///     Access::Granted(token) => println!("serving {:?}", token.subject),
+///     Access::Denied(response) => { let _ = response; /* send it */ }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ResourceServer {
+    client: Authlete,
+    scopes: Vec<String>,
+    realm: String,
+}
+
+impl ResourceServer {
+    /// A resource server using `client`, requiring no particular scope.
+    pub fn new(client: Authlete) -> Self {
+        Self { client, scopes: Vec::new(), realm: "resource".into() }
+    }
+
+    /// Scopes every token must have (`403 insufficient_scope` otherwise).
+    pub fn required_scopes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, scopes: I) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The realm of challenges sent without Authlete (no token at all).
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = realm.into();
+        self
+    }
+
+    /// Checks one request.
+    ///
+    /// # Errors
+    /// Failures to reach Authlete.
+    pub async fn check(&self, request: ResourceRequest) -> Result<Access, Error> {
+        if let Some(refused) = request.refused_locally(&self.realm) {
+            return Ok(Access::Denied(refused));
+        }
+        let token = request.access_token.clone().unwrap_or_default();
+        let mut fields = request.fields();
+        if !self.scopes.is_empty() {
+            fields.insert("scopes".into(), self.scopes.clone().into());
+        }
+        let answer =
+            self.client.auth_introspection().body_map(move |b| b.token(token).extra(fields)).send().await?.into_inner();
+        Ok(if grants(&answer) { Access::Granted(Box::new(answer)) } else { Access::Denied(super::denied(&answer)) })
+    }
+}
+
+/// RFC 7662 token introspection, for resource servers that ask the
+/// authorization server about tokens. Authenticate the resource server
+/// yourself before calling [`handle`](Self::handle): the endpoint must not
+/// answer strangers.
+#[derive(Debug, Clone)]
+pub struct StandardIntrospectionEndpoint {
+    client: Authlete,
+}
+
+impl StandardIntrospectionEndpoint {
+    /// An introspection endpoint using `client`.
+    pub fn new(client: Authlete) -> Self {
+        Self { client }
+    }
+
+    /// Handles one introspection request: its form body, and its `Accept`
+    /// header (`application/token-introspection+jwt` asks for a signed JWT
+    /// answer, RFC 9701).
+    ///
+    /// # Errors
+    /// Failures to reach Authlete.
+    pub async fn handle(&self, form_body: String, accept: Option<&str>) -> Result<EndpointResponse, Error> {
+        let mut fields = Map::new();
+        if let Some(a) = accept {
+            fields.insert("httpAcceptHeader".into(), a.into());
+        }
+        let answer = self
+            .client
+            .auth_introspection_standard()
+            .body_map(move |b| b.parameters(form_body).extra(fields))
+            .send()
+            .await?
+            .into_inner();
+        Ok(super::respond(answer.next()))
+    }
+}

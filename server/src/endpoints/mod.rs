@@ -1,0 +1,83 @@
+//! The endpoints of an OpenID Provider on top of Authlete besides the token
+//! endpoint ([`TokenEndpoint`](crate::TokenEndpoint)), one file each,
+//! sharing one mechanism: the request's HTTP parts go to the Authlete API,
+//! and its answer becomes the HTTP response by [`AuthleteAnswer::next`].
+//!
+//! | endpoint | type | Authlete APIs |
+//! |---|---|---|
+//! | authorization | [`AuthorizationEndpoint`] | `/auth/authorization`, then `/issue` or `/fail` |
+//! | pushed authorization requests | [`PushedAuthorizationEndpoint`] | `/pushed_auth_req` |
+//! | revocation | [`RevocationEndpoint`] | `/auth/revocation` |
+//! | a protected resource | [`ResourceServer`] | `/auth/introspection` |
+//! | RFC 7662 introspection | [`StandardIntrospectionEndpoint`] | `/auth/introspection/standard` |
+//! | userinfo | [`UserinfoEndpoint`] | `/auth/userinfo`, then `/issue` |
+//! | discovery and JWK Set | [`DiscoveryEndpoint`] | `/service/configuration`, `/service/jwks/get` |
+//!
+//! Device authorization and CIBA are not here yet: their answers map
+//! through [`AuthleteAnswer::next`]
+//! like every other.
+//!
+//! # Access decisions fail closed
+//!
+//! **A security decision is granted only on the one answer that grants
+//! it.** Every helper that decides access applies this rule:
+//!
+//! | helper | grants on | everything else |
+//! |---|---|---|
+//! | [`ResourceServer::check`] | `/auth/introspection` action `OK`, with none of `usable`, `existent`, `sufficient` false or undecodable | [`Access::Denied`] |
+//! | [`UserinfoEndpoint::handle`] | `/auth/userinfo` action `OK` (then the claims are issued) | no claims are issued |
+//! | [`AuthorizationEndpoint::handle`] | `INTERACTION` or `NO_INTERACTION` ([`AuthorizationStep::Interaction`]: the request is valid, your session logic decides) | [`AuthorizationStep::Done`] |
+//!
+//! "Everything else" is every other action the spec lists, an action this
+//! version of the crate does not know, and a field that did not decode
+//! (kept raw by lenient decoding). It gets Authlete's own error response
+//! when there is one (a 4xx or 5xx with its challenge), else a generic
+//! `500 server_error` and a `tracing` warning naming the action.
+//!
+//! What your framework must limit before calling a helper is in the
+//! [crate docs](crate#what-your-framework-must-limit).
+
+mod authorization;
+mod client_auth;
+mod discovery;
+mod introspection;
+mod par;
+mod revocation;
+mod userinfo;
+
+pub use authorization::{AuthorizationEndpoint, AuthorizationStep, Decision, Interaction};
+pub use discovery::DiscoveryEndpoint;
+pub use introspection::{Access, ResourceRequest, ResourceServer, StandardIntrospectionEndpoint};
+pub use par::PushedAuthorizationEndpoint;
+pub use revocation::RevocationEndpoint;
+pub use userinfo::UserinfoEndpoint;
+
+use authlete::answer::{AuthleteAnswer, Next};
+use authlete::EndpointResponse;
+
+/// The response to send; an answer that asks for logic this endpoint does
+/// not have becomes a generic 500 (and a warning).
+pub(crate) fn respond(next: Next) -> EndpointResponse {
+    match next {
+        Next::Respond(r) => r,
+        Next::App(action) => unexpected(&action),
+    }
+}
+
+/// The response of an access decision that did not grant (see the module
+/// docs): Authlete's error response when the answer is one, else 500.
+fn denied<A: AuthleteAnswer>(answer: &A) -> EndpointResponse {
+    match answer.next() {
+        Next::Respond(r) if r.status().is_client_error() || r.status().is_server_error() => r,
+        _ => unexpected(answer.action().unwrap_or_default()),
+    }
+}
+
+/// 500, and a warning naming the action.
+fn unexpected(action: &str) -> EndpointResponse {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(target: "authlete", action, "an answer this endpoint does not act on: answering 500");
+    #[cfg(not(feature = "tracing"))]
+    let _ = action;
+    EndpointResponse::server_error()
+}

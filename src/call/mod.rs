@@ -1,0 +1,12 @@
+//! One call to one operation: the [`Request`] being prepared, its
+//! transport (token, timeouts, retries, body cap, tracing), its URL, the
+//! decoding of its answer into a [`Response`], and [`Pages`] of a list.
+
+pub(crate) mod decode;
+mod pages;
+mod request;
+pub(crate) mod transport;
+pub(crate) mod url;
+
+pub use pages::{Paged, Pages};
+pub use request::{operations, ApiOperation, ErrorBody, Operation, Request, Response};

@@ -1,0 +1,248 @@
+//! One request to one operation, and what comes back.
+//!
+//! Every method of [`Authlete`](crate::Authlete) that names an operation
+//! returns a [`Request`] wrapping progenitor's builder for it. Its setters are
+//! the builder's (`body`, `body_map`, path and query parameters, and
+//! `service_id` to override the client's default); [`Request::send`] runs it
+//! and answers with a [`Response`] or a typed [`Error`](crate::Error).
+
+use std::future::Future;
+use std::ops::Deref;
+
+use progenitor_client::ResponseValue;
+
+use crate::error::Error;
+
+/// What the generated layer knows about each operation builder: its
+/// types, ids, method and path. Implemented in generated code for every
+/// operation (the request builders of `authlete::raw::builder`); its
+/// hidden methods are the client's, not API.
+pub trait Operation: Sized {
+    /// The type progenitor decodes a success into.
+    type Success;
+    /// What [`Request::send`] yields: `Success`, or `Option<Success>` for
+    /// operations whose spec lists a body-less success status beside a typed
+    /// one (`None` is "no content").
+    type Output;
+    /// The request body type (`()` for operations without one).
+    type Body: serde::de::DeserializeOwned;
+    #[doc(hidden)]
+    /// The type of the documented error bodies (Authlete's `resultCode` /
+    /// `resultMessage` object, for almost every operation).
+    type ErrorBody;
+    /// The spec's `operationId` (the Rust name where the spec has none).
+    const ID: &'static str;
+    /// The Rust method name on [`Authlete`](crate::Authlete), derived from
+    /// the method and path (stable when upstream renames the `operationId`).
+    const NAME: &'static str;
+    /// The HTTP method, upper case.
+    const METHOD: &'static str;
+    /// The path template, e.g. `/api/{serviceId}/auth/token`.
+    const PATH: &'static str;
+    #[doc(hidden)]
+    /// Runs progenitor's `send` (as rewritten by rule
+    /// `explicit_call_context`) with this call's overrides and status.
+    fn send_raw(
+        self,
+        call: &crate::call::transport::CallContext,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Success>, progenitor_client::Error<Self::ErrorBody>>> + Send;
+    #[doc(hidden)]
+    /// What the client layer reads of a documented error body.
+    fn error_body(body: Self::ErrorBody) -> ErrorBody;
+    #[doc(hidden)]
+    /// Wraps a decoded success.
+    fn output(success: Self::Success) -> Self::Output;
+    #[doc(hidden)]
+    /// `Some(output)` when `status` is a body-less success of this operation.
+    fn no_content(status: u16) -> Option<Self::Output>;
+}
+
+/// A documented error body, as the client layer reads it.
+#[doc(hidden)]
+pub enum ErrorBody {
+    /// A decoded JSON body.
+    Json(serde_json::Value),
+    /// A non-JSON body, still to be read.
+    Stream(progenitor_client::ByteStream),
+}
+
+/// A request being prepared. Setters mirror the generated builder's; use
+/// [`Request::send`] to run it, or [`Request::into_raw`] for progenitor's
+/// builder itself.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct Request<B> {
+    builder: B,
+    timeouts: Option<crate::Timeouts>,
+    retry: Option<crate::RetryConfig>,
+}
+
+impl<B> Request<B> {
+    pub(crate) fn new(builder: B) -> Self {
+        Self { builder, timeouts: None, retry: None }
+    }
+
+    /// Applies `f` to the underlying progenitor builder.
+    pub fn map(self, f: impl FnOnce(B) -> B) -> Self {
+        Self { builder: f(self.builder), ..self }
+    }
+
+    /// Timeouts for this call only, instead of the client's
+    /// ([`AuthleteBuilder::timeouts`](crate::AuthleteBuilder::timeouts)).
+    /// The connect timeout belongs to the connection pool and stays the
+    /// client's.
+    ///
+    /// ```no_run
+    /// # async fn demo(authlete: authlete::Authlete) -> Result<(), authlete::Error> {
+    /// use std::time::Duration;
+    /// let timeouts = authlete::Timeouts { total: Duration::from_secs(2), ..Default::default() };
+    /// authlete.service_jwks_get().timeouts(timeouts).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn timeouts(self, timeouts: crate::Timeouts) -> Self {
+        Self { timeouts: Some(timeouts), ..self }
+    }
+
+    /// The retry policy for this call only, instead of the client's
+    /// ([`AuthleteBuilder::retry`](crate::AuthleteBuilder::retry)), e.g.
+    /// [`RetryConfig::disabled()`](crate::RetryConfig::disabled) for a
+    /// call that must not be sent twice.
+    pub fn retry(self, retry: crate::RetryConfig) -> Self {
+        Self { retry: Some(retry), ..self }
+    }
+
+    /// The underlying progenitor builder (its `send` returns progenitor's
+    /// error type and does not map "no content").
+    pub fn into_raw(self) -> B {
+        self.builder
+    }
+}
+
+impl<B: Operation> Request<B> {
+    /// The spec's `operationId` of this request's operation.
+    pub fn operation_id(&self) -> &'static str {
+        B::ID
+    }
+
+    /// The Rust method name of this request's operation (what errors and
+    /// traces call it).
+    pub fn operation_name(&self) -> &'static str {
+        B::NAME
+    }
+
+    /// Sends the request (with the client's credentials, timeouts and retry
+    /// policy) and decodes the answer.
+    ///
+    /// # Errors
+    /// An [`Error`] for every failure: Authlete's error body
+    /// ([`Error::Api`]), another status, transport, timeout, an undecodable
+    /// or oversized body, or an invalid request (e.g. no service id).
+    // A function returning an `async move` block rather than an `async fn`:
+    // the `async fn` would hold `self` twice (its argument and its local).
+    #[allow(clippy::manual_async_fn)]
+    pub fn send(self) -> impl Future<Output = Result<Response<B::Output>, Error>> {
+        async move {
+            // The request's own settings in, the final status out (for errors
+            // progenitor reports without it).
+            let call = crate::call::transport::CallContext::new(self.timeouts, self.retry);
+            let result = self.builder.send_raw(&call).await;
+            let status = call.status();
+            let status = reqwest::StatusCode::from_u16(status).ok();
+            match result {
+                // progenitor's value already owns the status and headers: kept as
+                // they are, not copied.
+                Ok(value) => {
+                    let mut body = None;
+                    let parts = value.map::<_, _, std::convert::Infallible>(|success| body = Some(B::output(success)));
+                    match (parts, body) {
+                        (Ok(parts), Some(body)) => Ok(Response { parts, body }),
+                        // `map` calls the closure once and cannot fail.
+                        _ => unreachable!("ResponseValue::map ran its closure"),
+                    }
+                }
+                Err(progenitor_client::Error::UnexpectedResponse(response))
+                    if B::no_content(response.status().as_u16()).is_some() =>
+                {
+                    let body = B::no_content(response.status().as_u16()).expect("checked by the guard");
+                    Ok(Response { parts: crate::call::decode::empty(response), body })
+                }
+                // Boxed: the error path's future would otherwise add its size to
+                // every call's future.
+                Err(e) => Err(Box::pin(Error::from_progenitor(e, B::NAME, B::error_body, status)).await),
+            }
+        }
+    }
+}
+
+/// A decoded success: the body plus the status and headers it came with.
+/// Dereferences to the body.
+pub struct Response<T> {
+    /// progenitor's status and headers, moved rather than copied.
+    parts: ResponseValue<()>,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status (200, 201, ...).
+    pub fn status(&self) -> u16 {
+        self.parts.status().as_u16()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        self.parts.headers()
+    }
+
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+impl<T: Clone> Clone for Response<T> {
+    fn clone(&self) -> Self {
+        let parts = ResponseValue::new((), self.parts.status(), self.parts.headers().clone());
+        Response { parts, body: self.body.clone() }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status())
+            .field("headers", self.headers())
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// One operation of the spec the crate was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiOperation {
+    /// The Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
+    pub name: &'static str,
+    /// The spec's `operationId` (the Rust name where the spec has none).
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, e.g. `/api/{serviceId}/auth/token`.
+    pub path: &'static str,
+}
+
+/// Every operation of the spec the crate was built from.
+///
+/// ```
+/// let reissue = authlete::operations().find(|o| o.name == "idtoken_reissue").unwrap();
+/// assert_eq!((reissue.method, reissue.path), ("POST", "/api/{serviceId}/idtoken/reissue"));
+/// ```
+pub fn operations() -> impl Iterator<Item = ApiOperation> {
+    crate::generated::OPERATIONS.iter().copied()
+}
