@@ -1,30 +1,10 @@
-//! Generates the Authlete API client from the vendored OpenAPI spec.
-//!
-//! Pipeline (see `codegen/`): load the spec (`openapi/authlete-api.yaml`, or
-//! the file named by `AUTHLETE_OPENAPI_SPEC`) → strip prose → apply the
-//! normalisation rules → progenitor → `$OUT_DIR/authlete_api.rs`, which
+//! Generates the Authlete API client from the vendored OpenAPI spec with
+//! `authlete-codegen` (the pipeline is described there and in
+//! ARCHITECTURE.md): `openapi/authlete-api.yaml`, or the file named by
+//! `AUTHLETE_OPENAPI_SPEC`, becomes `$OUT_DIR/authlete_api.rs`, which
 //! `src/generated.rs` includes.
 
-#[path = "codegen/client_layer.rs"]
-mod client_layer;
-#[path = "codegen/docs.rs"]
-mod docs;
-#[path = "codegen/generate.rs"]
-mod generate;
-#[path = "codegen/inventory.rs"]
-mod inventory;
-#[path = "codegen/normalise.rs"]
-mod normalise;
-#[path = "codegen/rewrite.rs"]
-mod rewrite;
-#[path = "codegen/spec.rs"]
-#[allow(dead_code)] // shared with the vendoring tool
-mod spec;
-#[path = "codegen/strip.rs"]
-#[allow(dead_code)] // shared with the vendoring tool
-mod strip;
-
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const SPEC_ENV: &str = "AUTHLETE_OPENAPI_SPEC";
 const VENDORED_SPEC: &str = "openapi/authlete-api.yaml";
@@ -40,54 +20,70 @@ fn run() -> Result<(), String> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-env-changed={SPEC_ENV}");
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=codegen");
 
-    // A relative path is taken from the crate root.
-    let spec_path = match std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) {
-        Some(p) => {
-            let path = manifest_dir.join(p);
-            // Say which spec this build used: it is not the one the crate's
-            // version was released with.
-            println!("cargo:warning=authlete: generated from {} ({SPEC_ENV})", path.display());
-            path
-        }
-        None => manifest_dir.join(VENDORED_SPEC),
+    let (spec_path, chosen) = match std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) {
+        Some(p) => (spec_from_env(&manifest_dir, Path::new(&p))?, true),
+        None => (manifest_dir.join(VENDORED_SPEC), false),
     };
     println!("cargo:rerun-if-changed={}", spec_path.display());
     let text = std::fs::read_to_string(&spec_path)
         .map_err(|e| format!("cannot read the spec {}: {e}", spec_path.display()))?;
+    if chosen {
+        // Say which spec this build used: it is not the one the crate's
+        // version was released with.
+        println!("cargo:warning=authlete: generated from {} ({SPEC_ENV})", spec_path.display());
+    }
 
-    let mut doc = spec::parse(&text)?;
-    strip::strip_prose(&mut doc);
-    let mut log = normalise::normalise(&mut doc);
-
-    let options = generate::Options { json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some() };
-    let generated = generate::progenitor_source(&doc, &options)?;
-    log.push(format!("public generated items with only the fallback doc: {}", generated.undocumented));
+    let options = authlete_codegen::Options {
+        json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some(),
+        baseline: std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some(),
+    };
+    let output = authlete_codegen::generate(&text, &options)?;
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    write_if_changed(&out_dir.join("authlete_api.rs"), &generated.source)?;
-    write_if_changed(&out_dir.join("test_tables.rs"), &generated.test_tables)?;
-    println!("cargo:rustc-env=AUTHLETE_TEST_TABLES={}", out_dir.join("test_tables.rs").display());
-    if std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some() {
-        let mut closed = spec::parse(&text)?;
-        strip::strip_prose(&mut closed);
-        let _ = normalise::normalise_closed(&mut closed);
-        write_if_changed(&out_dir.join("baseline_types.rs"), &generate::baseline_types(&closed)?)?;
-        println!("cargo:rustc-env=AUTHLETE_BASELINE_TYPES={}", out_dir.join("baseline_types.rs").display());
-    }
+    let emit = |name: &str, content: &str, env: &str| -> Result<(), String> {
+        let path = out_dir.join(name);
+        write_if_changed(&path, content)?;
+        println!("cargo:rustc-env={env}={}", path.display());
+        Ok(())
+    };
+    emit("authlete_api.rs", &output.source, "AUTHLETE_GENERATED")?;
+    // The tables the crate's own tests include: no user's build compiles them.
+    emit("test_tables.rs", &output.test_tables, "AUTHLETE_TEST_TABLES")?;
     // The normalised spec, for tests that check the generated surface against it.
-    let normalised = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
-    write_if_changed(&out_dir.join("authlete_api.normalised.json"), &normalised)?;
+    emit("authlete_api.normalised.json", &output.normalised_spec, "AUTHLETE_NORMALISED_SPEC")?;
+    if let Some(baseline) = &output.baseline {
+        emit("baseline_types.rs", baseline, "AUTHLETE_BASELINE_TYPES")?;
+    }
     // What the rules changed: the first thing to read when a new revision arrives.
-    write_if_changed(&out_dir.join("normalisation.log"), &(log.join("\n") + "\n"))?;
+    write_if_changed(&out_dir.join("normalisation.log"), &(output.log.join("\n") + "\n"))?;
     println!("cargo:rustc-env=AUTHLETE_SPEC_PATH={}", spec_path.display());
-    println!("cargo:rustc-env=AUTHLETE_NORMALISED_SPEC={}", out_dir.join("authlete_api.normalised.json").display());
     Ok(())
 }
 
+/// The spec `AUTHLETE_OPENAPI_SPEC` names: an absolute path, or one that
+/// `.cargo/config.toml` made absolute (`relative = true`). A plain relative
+/// path would be taken from this crate's folder, wherever the app is, so it
+/// is refused with the way to write it.
+fn spec_from_env(manifest_dir: &Path, value: &Path) -> Result<PathBuf, String> {
+    if value.is_absolute() {
+        return Ok(value.to_path_buf());
+    }
+    let here = manifest_dir.join(value);
+    if here.is_file() {
+        return Ok(here);
+    }
+    Err(format!(
+        "{SPEC_ENV}={} is a relative path, and cargo runs this build script from the authlete crate's own folder; \
+         give an absolute path, or in your app's .cargo/config.toml write \
+         [env] {SPEC_ENV} = {{ value = \"{}\", relative = true }}",
+        value.display(),
+        value.display()
+    ))
+}
+
 /// Leaves the file (and its mtime) alone when the content is the same.
-fn write_if_changed(path: &std::path::Path, content: &str) -> Result<(), String> {
+fn write_if_changed(path: &Path, content: &str) -> Result<(), String> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
         return Ok(());
     }

@@ -11,4 +11,4 @@
 #![deny(missing_docs)]
 #![allow(clippy::all, unused_qualifications, unused_imports, dead_code)]
 
-include!(concat!(env!("OUT_DIR"), "/authlete_api.rs"));
+include!(env!("AUTHLETE_GENERATED"));

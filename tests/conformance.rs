@@ -10,12 +10,7 @@ mod support;
 #[path = "support/tables.rs"]
 mod tables;
 
-#[path = "../codegen/normalise.rs"]
-#[allow(dead_code)]
-mod normalise;
-#[path = "../codegen/strip.rs"]
-#[allow(dead_code)]
-mod strip;
+use authlete_codegen::normalise;
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -54,7 +49,7 @@ fn start_prism(mut doc: Value, validate_requests: bool, tag: &str) -> (Prism, St
     let prism = prism_installed();
     // The empty `description` OpenAPI requires on responses (the vendored
     // file holds no prose, and Prism skips responses that lack one).
-    normalise::fill_response_descriptions(&mut doc);
+    normalise::fill_response_descriptions::fill_response_descriptions(&mut doc, &mut Vec::new());
     let served = std::env::temp_dir().join(format!("authlete-prism-{tag}-{}.json", std::process::id()));
     std::fs::write(&served, serde_json::to_vec(&doc).unwrap()).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -186,8 +181,8 @@ async fn every_operation_decodes_the_published_examples() {
     // revision (2025-11-06) declares `subject` both in the path and in the
     // query of four operations, which no client can send as one parameter.
     let mut log = Vec::new();
-    normalise::inline_path_item_parameters(&mut doc);
-    normalise::reconcile_path_parameters(&mut doc, &mut log);
+    normalise::inline_path_item_parameters::inline_path_item_parameters(&mut doc, &mut log);
+    normalise::reconcile_path_parameters::reconcile_path_parameters(&mut doc, &mut log);
     // Requests are checked by the test above; here only the answers matter.
     let (_prism, url) = start_prism(doc, false, "published");
     let (passed, failures) = call_every_operation(&url).await;

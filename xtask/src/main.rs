@@ -17,15 +17,10 @@
 //!   generator would publish it (inline schemas, other names; see
 //!   `other_generator.rs`), for CI to build and test the crate from.
 
-#[path = "../../codegen/normalise.rs"]
-#[allow(dead_code)]
-mod normalise;
 mod other_generator;
-#[path = "../../codegen/spec.rs"]
-mod spec;
 mod spec_diff;
-#[path = "../../codegen/strip.rs"]
-mod strip;
+
+use authlete_codegen::{normalise, spec, strip};
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

@@ -19,7 +19,7 @@ use quote::ToTokens;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use crate::client_layer::generic_args;
+use crate::emit::client_layer::generic_args;
 use crate::normalise::SPEC_OPERATION_ID_EXTENSION;
 use crate::rewrite::{option_inner, self_name, serde_rename, StringEnum};
 
@@ -152,7 +152,7 @@ fn operation_doc(
 ) -> Vec<String> {
     let link = |ty: &str| {
         if known.contains(ty) {
-            format!("[`{ty}`](crate::generated::types::{ty})")
+            format!("[`{ty}`](crate::types::{ty})")
         } else {
             format!("`{ty}`")
         }
@@ -175,7 +175,7 @@ fn operation_doc(
             let place = p.get("in").and_then(Value::as_str).unwrap_or("?");
             let ty = p.get("schema").map_or("string".into(), |s| json_type(spec, s));
             let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
-            let note = if name == crate::normalise::SERVICE_ID_PARAMETER { " (the client's, unless set)" } else { "" };
+            let note = if name == crate::normalise::name_operations::SERVICE_ID_PARAMETER { " (the client's, unless set)" } else { "" };
             lines.push(format!("| `{name}` | {place} | {ty} | {}{note} |", if required { "yes" } else { "no" }));
         }
     }

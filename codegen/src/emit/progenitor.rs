@@ -1,18 +1,16 @@
-//! Running progenitor over a normalised spec. Used by `build.rs` only.
+//! Running progenitor over a normalised spec, then the rules on its output,
+//! the documentation, the client layer and the test tables.
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
-/// Options that come from the crate's features.
-pub struct Options {
-    /// Derive `schemars::JsonSchema` on every generated type.
-    pub json_schema: bool,
-}
+use crate::rewrite::{Code, Phase};
+use crate::Options;
 
 /// Turns a normalised spec into formatted Rust source: progenitor's client
-/// followed by our per-operation layer. Also returns how many public items
-/// got only the fallback doc (see `codegen/docs.rs`).
-pub fn progenitor_source(spec: &Value, options: &Options) -> Result<Generated, String> {
+/// after the rules, followed by our per-operation layer; and the test tables.
+/// `log` gets a line per rule.
+pub fn progenitor_source(spec: &Value, options: &Options, log: &mut Vec<String>) -> Result<Generated, String> {
     let api: openapiv3::OpenAPI =
         serde_json::from_value(spec.clone()).map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
 
@@ -41,16 +39,17 @@ pub fn progenitor_source(spec: &Value, options: &Options) -> Result<Generated, S
         })?
         .map_err(|e| format!("progenitor failed: {e}"))?;
 
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
-    let enums = crate::rewrite::rewrite(&mut file, options.json_schema);
-    let undocumented = crate::docs::document(&mut file, spec, &enums);
-    let (layer, operation_rows) = crate::client_layer::client_layer(&file, spec)?;
-    let inventory = crate::inventory::inventory(&file, spec, &enums);
-    // Last: the layer above calls the `send_in` this makes of each `send`.
-    crate::rewrite::explicit_call_context(&mut file);
-    crate::rewrite::retries_rebuild_the_request(&mut file);
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
+    let mut code = Code { file, enums: Vec::new(), json_schema: options.json_schema };
+    crate::rewrite::apply(&mut code, Phase::Before, log)?;
+    let undocumented = crate::emit::docs::document(&mut code.file, spec, &code.enums);
+    let (layer, operation_rows) = crate::emit::client_layer::client_layer(&code.file, spec)?;
+    let inventory = crate::emit::test_tables::inventory(&code.file, spec, &code.enums);
+    // Last: the layer above calls the `send_in` these make of each `send`.
+    crate::rewrite::apply(&mut code, Phase::After, log)?;
+    let file = code.file;
     let source = format!(
-        "{}\n// ---- per-operation client layer (codegen/client_layer.rs) ----\n\n{layer}",
+        "{}\n// ---- per-operation client layer (authlete-codegen: emit/client_layer.rs) ----\n\n{layer}",
         prettyplease::unparse(&file)
     );
     let test_tables = format!(

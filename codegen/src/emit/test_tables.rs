@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::rewrite::StringEnum;
 
-use crate::docs::type_name;
+use crate::emit::docs::type_name;
 
 /// `file` is progenitor's output after the rewrite rules.
 pub fn inventory(file: &syn::File, spec: &Value, enums: &[StringEnum]) -> String {

@@ -1,0 +1,73 @@
+//! # authlete-codegen
+//!
+//! The generator of the `authlete` crate: its build script calls
+//! [`generate`] on the vendored spec (or the one `AUTHLETE_OPENAPI_SPEC`
+//! names). Published in lockstep with `authlete`; not for other uses.
+//!
+//! The pipeline (ARCHITECTURE.md draws it):
+//!
+//! 1. [`spec::parse`]: the YAML spec as JSON;
+//! 2. [`strip::strip_prose`]: descriptions and samples out (the vendoring
+//!    tool applies the same rule, so the vendored file has none);
+//! 3. [`normalise`]: the spec rules, in the order of [`normalise::RULES`];
+//! 4. progenitor (and typify) generate the client and the types;
+//! 5. [`rewrite`]: the rules on the generated code, in the order of
+//!    [`rewrite::RULES`] — a rule that must apply and changed nothing fails
+//!    the build, naming it;
+//! 6. `emit`: the documentation from the spec's facts, the per-operation
+//!    client layer, the tables the crate's tests include.
+#![warn(missing_docs)]
+
+mod emit;
+pub mod normalise;
+pub mod rewrite;
+pub mod spec;
+pub mod strip;
+
+/// Options that come from the `authlete` crate's features.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Derive `schemars::JsonSchema` on every generated type.
+    pub json_schema: bool,
+    /// Also emit the plain typify types (the decode benchmark's baseline).
+    pub baseline: bool,
+}
+
+/// What [`generate`] makes of a spec.
+#[derive(Debug)]
+pub struct Output {
+    /// The crate's generated code (`$OUT_DIR/authlete_api.rs`).
+    pub source: String,
+    /// The tables the crate's spec-driven tests include (`$OUT_DIR/test_tables.rs`).
+    pub test_tables: String,
+    /// The plain typify types, with [`Options::baseline`].
+    pub baseline: Option<String>,
+    /// The normalised spec, as JSON (tests check the surface against it).
+    pub normalised_spec: String,
+    /// One line per change of every rule, and per rule on the code its count.
+    pub log: Vec<String>,
+}
+
+/// Runs the whole pipeline on the text of a spec.
+///
+/// # Errors
+/// A spec that does not parse, a construct progenitor cannot generate and
+/// no rule handles, or a rule on the code that must apply and changed
+/// nothing (each names what is wrong).
+pub fn generate(spec_text: &str, options: &Options) -> Result<Output, String> {
+    let mut doc = spec::parse(spec_text)?;
+    strip::strip_prose(&mut doc);
+    let mut log = normalise::normalise(&mut doc);
+    let generated = emit::progenitor::progenitor_source(&doc, options, &mut log)?;
+    log.push(format!("public generated items with only the fallback doc: {}", generated.undocumented));
+    let baseline = if options.baseline {
+        let mut closed = spec::parse(spec_text)?;
+        strip::strip_prose(&mut closed);
+        let _ = normalise::normalise_closed(&mut closed);
+        Some(emit::progenitor::baseline_types(&closed)?)
+    } else {
+        None
+    };
+    let normalised_spec = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
+    Ok(Output { source: generated.source, test_tables: generated.test_tables, baseline, normalised_spec, log })
+}

@@ -1,0 +1,259 @@
+//! Rule `lenient_decoding` (see ARCHITECTURE.md for why, beside the other rules).
+
+use std::collections::BTreeSet;
+use proc_macro2::TokenStream;
+use super::{open_string_enums::StringEnum, derives, has_serde_flag, last_segment, option_inner, types_module};
+
+/// Every object type that keeps unknown fields (a flattened `extra` map)
+/// gets a `Deserialize` that reads each field through
+/// `crate::private::lenient::Field`: a value that does not fit leaves an optional
+/// field unset (or at its default) and is kept in `extra` under its wire
+/// name; a required field that is missing or does not fit is still an
+/// error. Every generated type gets `crate::private::lenient::Lenient` (objects read
+/// maps directly, open enums read strings directly, the rest go through
+/// `serde_json::Value`). Serialising is unchanged.
+pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
+    let Some(types) = types_module(file) else { return 0 };
+    let open_enums: BTreeSet<String> = enums.iter().map(|e| e.ident.to_string()).collect();
+    let is_extra =
+        |f: &syn::Field| f.ident.as_ref().is_some_and(|i| i == "extra") && has_serde_flag(&f.attrs, "flatten");
+    let mut objects: BTreeSet<String> = BTreeSet::new();
+    let mut buffered: BTreeSet<String> = BTreeSet::new();
+    let mut lenient_types: BTreeSet<String> = BTreeSet::new();
+    for item in types.iter() {
+        match item {
+            syn::Item::Struct(s) => {
+                let d = derives(&s.attrs);
+                let serde_both =
+                    d.iter().any(|p| p.ends_with("Deserialize")) && d.iter().any(|p| p.ends_with("Serialize"));
+                if !serde_both {
+                    continue;
+                }
+                lenient_types.insert(s.ident.to_string());
+                if s.fields.iter().any(is_extra) && matches!(s.fields, syn::Fields::Named(_)) {
+                    objects.insert(s.ident.to_string());
+                    // A required field can still fail the object; nested in
+                    // another answer, it is then read through a buffer so the
+                    // failure stays local (kept raw) instead of failing the whole.
+                    let has_required = s.fields.iter().any(|f| {
+                        !is_extra(f) && option_inner(&f.ty).is_none() && serde_field_attrs(&f.attrs).1.is_none()
+                    });
+                    if has_required {
+                        buffered.insert(s.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Enum(e) => {
+                let d = derives(&e.attrs);
+                let serde_both =
+                    d.iter().any(|p| p.ends_with("Deserialize")) && d.iter().any(|p| p.ends_with("Serialize"));
+                if serde_both || open_enums.contains(&e.ident.to_string()) {
+                    lenient_types.insert(e.ident.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut added: Vec<syn::Item> = Vec::new();
+    for item in types.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        if !objects.contains(&name) {
+            continue;
+        }
+        let ident = s.ident.clone();
+        // serde's derive (in `remote` form: it builds `Self` directly) reads
+        // the keys and the unknown ones into `extra`; each known field goes
+        // through a decoder of ours that reads `crate::private::lenient::Field` and
+        // stashes a value that does not fit, which `extra` takes at the end.
+        let mut wire_fields: Vec<TokenStream> = Vec::new();
+        let mut decoders: Vec<TokenStream> = Vec::new();
+        for f in s.fields.iter() {
+            let Some(fi) = f.ident.clone() else { continue };
+            let ty = &f.ty;
+            if is_extra(f) {
+                wire_fields.push(quote::quote! {
+                    #[serde(flatten)]
+                    #fi: #ty,
+                });
+                continue;
+            }
+            let (rename, default) = serde_field_attrs(&f.attrs);
+            let wire = rename.unwrap_or_else(|| fi.to_string().trim_start_matches("r#").to_string());
+            let (inner, optional) = match option_inner(&f.ty) {
+                Some(t) => (t.clone(), true),
+                None => (f.ty.clone(), false),
+            };
+            let direct = has_lenient(&inner, &lenient_types);
+            let read_ty: syn::Type =
+                if direct { inner.clone() } else { syn::parse_quote!(crate::private::lenient::ViaValue<#inner>) };
+            let unwrap = if direct { quote::quote!() } else { quote::quote!(.map(|v| v.0)) };
+            let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
+            let decoder = quote::format_ident!("lenient_field_{}", decoders.len());
+            let decoder_name = decoder.to_string();
+            let read = quote::quote! {
+                let field = <crate::private::lenient::Field<#read_ty> as ::serde::Deserialize>::deserialize(deserializer)?;
+            };
+            let (body, default_attr) = match (optional, default) {
+                (true, _) => (
+                    quote::quote! { Ok(crate::private::lenient::optional(field, #name, #wire) #unwrap) },
+                    quote::quote!(default,),
+                ),
+                (false, Some(default)) => {
+                    let (call, attr) = match default {
+                        Some(path) => {
+                            let text = quote::ToTokens::to_token_stream(&path).to_string().replace(' ', "");
+                            (quote::quote!(#path), quote::quote!(default = #text,))
+                        }
+                        None => (quote::quote!(::std::default::Default::default), quote::quote!(default,)),
+                    };
+                    // The default is only left out of the output when the
+                    // field skips it; otherwise a raw value kept in `extra`
+                    // would be sent twice, so it stays an error.
+                    let skips_default = f.attrs.iter().any(|a| {
+                        a.path().is_ident("serde")
+                            && quote::ToTokens::to_token_stream(a).to_string().contains("skip_serializing_if")
+                    });
+                    let body = if skips_default {
+                        quote::quote! { Ok(crate::private::lenient::optional(field, #name, #wire) #unwrap .unwrap_or_else(#call)) }
+                    } else {
+                        quote::quote! {
+                            match field {
+                                crate::private::lenient::Field::Missing => Ok(#call()),
+                                some => Ok(crate::private::lenient::required::<_, D::Error>(some, #name, #wire)? #unwrap_required),
+                            }
+                        }
+                    };
+                    (body, attr)
+                }
+                (false, None) => (
+                    quote::quote! { Ok(crate::private::lenient::required::<_, D::Error>(field, #name, #wire)? #unwrap_required) },
+                    quote::quote!(),
+                ),
+            };
+            decoders.push(quote::quote! {
+                fn #decoder<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<#ty, D::Error> {
+                    #read
+                    #body
+                }
+            });
+            wire_fields.push(quote::quote! {
+                #[serde(#default_attr rename = #wire, deserialize_with = #decoder_name)]
+                #fi: #ty,
+            });
+        }
+        // The struct keeps `Serialize` (and the rest); decoding is ours.
+        for a in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+            let kept: Vec<syn::Path> = a
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .map(|ps| {
+                    ps.into_iter()
+                        .filter(|p| {
+                            !quote::ToTokens::to_token_stream(p).to_string().replace(' ', "").ends_with("Deserialize")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            *a = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+        added.push(syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #(#decoders)*
+                    #[derive(::serde::Deserialize)]
+                    #[serde(remote = #name)]
+                    struct Wire {
+                        #(#wire_fields)*
+                    }
+                    let mark = crate::private::lenient::stash_mark();
+                    match Wire::deserialize(deserializer) {
+                        Ok(mut value) => {
+                            crate::private::lenient::take_stashed(mark, Some(&mut value.extra));
+                            Ok(value)
+                        }
+                        Err(e) => {
+                            crate::private::lenient::take_stashed(mark, None);
+                            Err(e)
+                        }
+                    }
+                }
+            }
+        });
+    }
+    for name in &lenient_types {
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        added.push(if objects.contains(name) && !buffered.contains(name) {
+            syn::parse_quote! {
+                impl crate::private::lenient::Lenient for #ident {
+                    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+                        map: A,
+                    ) -> ::std::result::Result<crate::private::lenient::Field<Self>, A::Error> {
+                        crate::private::lenient::object_from_map(map)
+                    }
+                }
+            }
+        } else if open_enums.contains(name) {
+            syn::parse_quote! {
+                impl crate::private::lenient::Lenient for #ident {
+                    fn from_str(value: &str) -> ::std::option::Option<Self> {
+                        Some(Self::from(value))
+                    }
+                    fn from_string(value: ::std::string::String) -> ::std::result::Result<Self, ::std::string::String> {
+                        Ok(Self::from(value))
+                    }
+                }
+            }
+        } else {
+            syn::parse_quote! {
+                impl crate::private::lenient::Lenient for #ident {}
+            }
+        });
+    }
+    types.extend(added);
+    objects.len()
+}
+
+/// `(rename, default)` of a field's `#[serde(..)]`: the wire name, and
+/// `Some(None)` for `default`, `Some(Some(path))` for `default = "path"`.
+fn serde_field_attrs(attrs: &[syn::Attribute]) -> (Option<String>, Option<Option<syn::ExprPath>>) {
+    let (mut rename, mut default) = (None, None);
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = a.parse_nested_meta(|m| {
+            if m.path.is_ident("rename") {
+                let lit: syn::LitStr = m.value()?.parse()?;
+                rename = Some(lit.value());
+            } else if m.path.is_ident("default") {
+                if m.input.peek(syn::Token![=]) {
+                    let lit: syn::LitStr = m.value()?.parse()?;
+                    default = Some(lit.parse::<syn::ExprPath>().ok());
+                } else {
+                    default = Some(None);
+                }
+            } else if m.input.peek(syn::Token![=]) {
+                let _: syn::Expr = m.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    (rename, default)
+}
+
+/// Whether `crate::private::lenient::Lenient` is implemented for `ty` (primitives,
+/// `Value`, vectors, string-keyed maps and boxes of such, and the
+/// generated types in `lenient_types`).
+fn has_lenient(ty: &syn::Type, lenient_types: &BTreeSet<String>) -> bool {
+    let Some((name, args)) = last_segment(ty) else { return false };
+    match name.as_str() {
+        "String" | "bool" | "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "f32" | "f64" | "Value" => {
+            args.is_empty()
+        }
+        "Vec" | "Box" => args.len() == 1 && has_lenient(&args[0], lenient_types),
+        "Map" => args.len() == 2 && last_segment(&args[1]).is_some_and(|(n, _)| n == "Value"),
+        "BTreeMap" | "HashMap" => {
+            args.len() == 2
+                && last_segment(&args[0]).is_some_and(|(n, _)| n == "String")
+                && has_lenient(&args[1], lenient_types)
+        }
+        other => args.is_empty() && lenient_types.contains(other),
+    }
+}
