@@ -116,20 +116,6 @@ pub enum Error {
     /// The client could not be configured.
     #[error(transparent)]
     Config(#[from] ConfigError),
-
-    /// The token endpoint in strict mode
-    /// ([`TokenEndpoint::reissue_fallback(false)`](crate::TokenEndpoint::reissue_fallback))
-    /// could not reissue the ID token. `/auth/token` has already issued new
-    /// tokens (and may have rotated the refresh token): `fallback` is the
-    /// token response that carries them, without a new ID token. Send it
-    /// unless you have a reason to make the client start over.
-    #[error("the ID token was not reissued: {reason}")]
-    ReissueFailed {
-        /// Why: the reissue's action or error, without secrets.
-        reason: String,
-        /// `/auth/token`'s own token response, ready to send.
-        fallback: Box<crate::EndpointResponse>,
-    },
 }
 
 fn snippet_suffix(snippet: &str, body_len: usize) -> String {

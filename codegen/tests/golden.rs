@@ -19,8 +19,7 @@ fn the_fixture_generates_the_checked_in_output() {
         std::fs::write(GOLDEN, &output.source).unwrap();
     }
     let golden = std::fs::read_to_string(GOLDEN).unwrap();
-    if let Some((n, (ours, theirs))) =
-        output.source.lines().zip(golden.lines()).enumerate().find(|(_, (a, b))| a != b)
+    if let Some((n, (ours, theirs))) = output.source.lines().zip(golden.lines()).enumerate().find(|(_, (a, b))| a != b)
     {
         panic!("line {}: generated\n  {ours}\nchecked in\n  {theirs}\n(AUTHLETE_UPDATE_GOLDEN=1 to accept)", n + 1);
     }
@@ -35,17 +34,18 @@ fn every_rule_changes_something_in_the_fixture() {
         assert!(!line.ends_with(": 0 changed"), "{line}");
     }
     for rule in normalise::RULES {
-        assert!(log.iter().any(|l| l.starts_with(&format!("{}: ", rule.name))), "{} logged nothing: {log:#?}", rule.name);
+        assert!(
+            log.iter().any(|l| l.starts_with(&format!("{}: ", rule.name))),
+            "{} logged nothing: {log:#?}",
+            rule.name
+        );
     }
 }
 
 #[test]
 fn a_rule_that_must_apply_and_changes_nothing_fails_naming_it() {
-    let mut code = rewrite::Code {
-        file: syn::parse_quote! { pub mod types {} },
-        enums: Vec::new(),
-        json_schema: false,
-    };
+    let mut code =
+        rewrite::Code { file: syn::parse_quote! { pub mod types {} }, enums: Vec::new(), json_schema: false };
     let e = rewrite::apply(&mut code, rewrite::Phase::After, &mut Vec::new()).unwrap_err();
     assert!(e.contains("explicit_call_context") && e.contains("retries_rebuild_the_request"), "{e}");
 }

@@ -79,7 +79,8 @@ fn method_names_are_stable_across_upstream_revisions() {
 
 #[test]
 fn the_vendored_revision_names_the_token_endpoint_operations_plainly() {
-    let names = method_names(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/authlete-api.yaml")));
+    let names =
+        method_names(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/authlete-api.yaml")));
     for (path, name) in [
         ("/api/{serviceId}/auth/token", "auth_token"),
         ("/api/{serviceId}/idtoken/reissue", "idtoken_reissue"),

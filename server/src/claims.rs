@@ -163,19 +163,19 @@ impl UserClaims {
     }
 
     /// A `sub` to use instead of the subject.
-    pub fn sub(mut self, sub: impl Into<String>) -> Self {
+    pub fn with_sub(mut self, sub: impl Into<String>) -> Self {
         self.sub = Some(sub.into());
         self
     }
 
     /// Parameters for the reissued ID token's JWS header.
-    pub fn idt_header_params(mut self, params: Map<String, Value>) -> Self {
+    pub fn with_idt_header_params(mut self, params: Map<String, Value>) -> Self {
         self.idt_header_params = Some(params);
         self
     }
 
     /// How the reissued ID token writes its `aud` claim.
-    pub fn id_token_aud_type(mut self, aud: IdtokenAudType) -> Self {
+    pub fn with_id_token_aud_type(mut self, aud: IdtokenAudType) -> Self {
         self.id_token_aud_type = Some(aud);
         self
     }

@@ -30,6 +30,12 @@ pub enum Error {
     },
 }
 
+impl From<authlete::ConfigError> for Error {
+    fn from(e: authlete::ConfigError) -> Self {
+        Error::Authlete(e.into())
+    }
+}
+
 impl Error {
     /// The response to send for this error: [`Error::ReissueFailed`]'s
     /// `fallback` (the tokens already issued); a generic

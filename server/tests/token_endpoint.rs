@@ -178,9 +178,9 @@ async fn the_claims_provider_sees_the_grant_and_sets_every_reissue_option() {
             header.insert("kid".into(), "k1".into());
             ClaimsDecision::Provide(
                 UserClaims::new(claims)
-                    .sub("pairwise-123")
-                    .idt_header_params(header)
-                    .id_token_aud_type(IdtokenAudType::String),
+                    .with_sub("pairwise-123")
+                    .with_idt_header_params(header)
+                    .with_id_token_aud_type(IdtokenAudType::String),
             )
         }
     });

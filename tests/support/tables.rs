@@ -2,6 +2,6 @@
 //! decoders and a JSON-driven call, every answer type, every open enum and
 //! component schema (emitted by the build script; see
 //! `AUTHLETE_TEST_TABLES`). Included only by the tests that use them.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::type_complexity)]
 
 include!(env!("AUTHLETE_TEST_TABLES"));

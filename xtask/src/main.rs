@@ -18,6 +18,7 @@
 //!   `other_generator.rs`), for CI to build and test the crate from.
 
 mod other_generator;
+mod public_api;
 mod spec_diff;
 
 use authlete_codegen::{normalise, spec, strip};
@@ -29,7 +30,8 @@ const USAGE: &str = "usage: cargo xtask sync-spec <upstream.yaml>
        cargo xtask spec-diff <old.yaml> <new.yaml> [--json]
        cargo xtask check-version
        cargo xtask vendor-spec <upstream.yaml> [--out openapi/authlete-api.yaml]
-       cargo xtask other-generator-spec <spec.yaml> --out <file.yaml>";
+       cargo xtask other-generator-spec <spec.yaml> --out <file.yaml>
+       cargo xtask public-api";
 
 const VENDORED: &str = "openapi/authlete-api.yaml";
 const CHANGELOG: &str = "CHANGELOG.md";
@@ -44,12 +46,40 @@ fn main() {
         Some("sync-spec") => sync_spec(&args[1..]),
         Some("check-version") => check_version(),
         Some("other-generator-spec") => other_generator_spec(&args[1..]),
+        Some("public-api") => public_api_command(),
         _ => Err(USAGE.to_string()),
     };
     if let Err(e) = result {
         eprintln!("{e}");
         std::process::exit(2);
     }
+}
+
+/// `cargo xtask public-api`: the client's public items that name another
+/// crate's type outside the allow-list (see `public_api.rs`); fails on any.
+fn public_api_command() -> Result<(), String> {
+    let root = repo_root();
+    let target = root.join("target").join("public-api");
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&root)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args(["rustdoc", "--quiet", "-p", "authlete", "--lib", "--all-features", "--target-dir"])
+        .arg(&target)
+        .args(["--", "-Z", "unstable-options", "--output-format", "json"])
+        .status()
+        .map_err(|e| format!("cannot run cargo rustdoc: {e}"))?;
+    if !status.success() {
+        return Err("cargo rustdoc (JSON) failed".into());
+    }
+    let doc: serde_json::Value = serde_json::from_str(&read(&target.join("doc").join("authlete.json"))?)
+        .map_err(|e| format!("the rustdoc JSON does not parse: {e}"))?;
+    let found = public_api::findings(&doc);
+    if found.is_empty() {
+        println!("public API: no other crate's type outside the allowed ones");
+        return Ok(());
+    }
+    let lines: Vec<String> = found.iter().map(|f| format!("  {} names {}", f.place, f.foreign)).collect();
+    Err(format!("public API names other crates' types:\n{}", lines.join("\n")))
 }
 
 fn repo_root() -> PathBuf {

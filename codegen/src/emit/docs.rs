@@ -175,7 +175,11 @@ fn operation_doc(
             let place = p.get("in").and_then(Value::as_str).unwrap_or("?");
             let ty = p.get("schema").map_or("string".into(), |s| json_type(spec, s));
             let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
-            let note = if name == crate::normalise::name_operations::SERVICE_ID_PARAMETER { " (the client's, unless set)" } else { "" };
+            let note = if name == crate::normalise::name_operations::SERVICE_ID_PARAMETER {
+                " (the client's, unless set)"
+            } else {
+                ""
+            };
             lines.push(format!("| `{name}` | {place} | {ty} | {}{note} |", if required { "yes" } else { "no" }));
         }
     }

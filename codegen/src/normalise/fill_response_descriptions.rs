@@ -1,7 +1,7 @@
 //! Spec rule `fill_response_descriptions` (see ARCHITECTURE.md for why, beside the other rules).
 
-use serde_json::Value;
 use super::for_each_operation;
+use serde_json::Value;
 
 /// OpenAPI requires a `description` on every response object; the vendored
 /// spec holds no prose, so responses get an empty one back.

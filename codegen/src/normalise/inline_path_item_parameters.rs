@@ -1,7 +1,7 @@
 //! Spec rule `inline_path_item_parameters` (see ARCHITECTURE.md for why, beside the other rules).
 
+use super::{resolve, METHODS};
 use serde_json::{json, Value};
-use super::{METHODS, resolve};
 
 /// Moves parameters declared on a path item into each of its operations (an
 /// operation's own parameter with the same `name` and `in` wins), so that the

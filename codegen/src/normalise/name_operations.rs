@@ -1,7 +1,7 @@
 //! Spec rule `name_operations` (see ARCHITECTURE.md for why, beside the other rules).
 
+use super::{for_each_operation, snake, METHODS};
 use serde_json::Value;
-use super::{METHODS, for_each_operation, snake};
 
 /// Names every operation by [`operation_name`]: the name becomes its
 /// `operationId` (progenitor derives the method and builder names from it),
@@ -103,7 +103,7 @@ const METHOD_PRECEDENCE: &[&str] = &["get", "delete", "put", "patch", "head", "o
 ///   `{clientId}` under `/client/...`) is implied; any other adds
 ///   `_by_<parameter>`: `/client/authorization/get/list/{subject}` →
 ///   `client_authorization_get_list_by_subject`.
-/// - A method other than the path's first in [`METHOD_PRECEDENCE`] adds
+/// - A method other than the path's first in `METHOD_PRECEDENCE` adds
 ///   `_<method>`: `POST /client/authorization/get/list` →
 ///   `client_authorization_get_list_post`.
 pub fn operation_name(method: &str, path: &str, methods_on_path: &[&str]) -> String {

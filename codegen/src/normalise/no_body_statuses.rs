@@ -1,7 +1,7 @@
 //! Spec rule `no_body_statuses` (see ARCHITECTURE.md for why, beside the other rules).
 
-use serde_json::{json, Value};
 use super::{for_each_operation, resolve};
+use serde_json::{json, Value};
 
 /// HTTP says 204, 205 and 304 answers have no body (RFC 9110 §15.3.5,
 /// §15.3.6, §15.4.5); a schema documented for them is dropped so the

@@ -1,7 +1,7 @@
 //! Spec rule `prefer_json_bodies` (see ARCHITECTURE.md for why, beside the other rules).
 
-use serde_json::{Map, Value};
 use super::for_each_operation;
+use serde_json::{Map, Value};
 
 /// Reduces every request body (inline or under `components.requestBodies`)
 /// and every response (inline or under `components.responses`) to a single

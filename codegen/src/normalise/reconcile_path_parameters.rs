@@ -1,7 +1,7 @@
 //! Spec rule `reconcile_path_parameters` (see ARCHITECTURE.md for why, beside the other rules).
 
-use serde_json::{json, Value};
 use super::{for_each_operation, resolve};
+use serde_json::{json, Value};
 
 /// Makes the declared path parameters of each operation match its path
 /// template: a template variable without a declaration gets a required string

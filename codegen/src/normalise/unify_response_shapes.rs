@@ -1,8 +1,8 @@
 //! Spec rule `unify_response_shapes` (see ARCHITECTURE.md for why, beside the other rules).
 
-use serde_json::{json, Value};
 use super::prefer_json_bodies::is_json_media;
 use super::{for_each_operation, resolve};
+use serde_json::{json, Value};
 
 /// Makes all success responses of an operation one shape, and all its error
 /// responses one shape, as progenitor needs:

@@ -1,7 +1,7 @@
 //! Rule `default_when_nothing_is_required` (see ARCHITECTURE.md for why, beside the other rules).
 
+use super::{builder_module, is_default_impl, self_name, types_module, MetaString};
 use std::collections::BTreeSet;
-use super::{MetaString, builder_module, is_default_impl, self_name, types_module};
 
 /// For every struct builder whose `Default` starts all fields as `Ok(..)`
 /// (nothing required), implements `Default` for the struct itself with the

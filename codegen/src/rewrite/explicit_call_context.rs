@@ -1,7 +1,7 @@
 //! Rule `explicit_call_context` (see ARCHITECTURE.md for why, beside the other rules).
 
-use syn::visit_mut::VisitMut;
 use super::builder_module;
+use syn::visit_mut::VisitMut;
 
 /// Applied last, after the documentation and the client layer have read
 /// progenitor's `send` (`codegen/generate.rs`).

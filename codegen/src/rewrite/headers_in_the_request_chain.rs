@@ -1,8 +1,8 @@
 //! Rule `headers_in_the_request_chain` (see ARCHITECTURE.md for why, beside the other rules).
 
+use super::each_send;
 use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;
-use super::each_send;
 
 /// In each operation's `send`: `let mut header_map = HeaderMap::with_capacity(n);`
 /// followed only by unconditional `header_map.append(k, v);` and read once,

@@ -1,8 +1,8 @@
 //! Rule `lenient_decoding` (see ARCHITECTURE.md for why, beside the other rules).
 
-use std::collections::BTreeSet;
+use super::{derives, has_serde_flag, last_segment, open_string_enums::StringEnum, option_inner, types_module};
 use proc_macro2::TokenStream;
-use super::{open_string_enums::StringEnum, derives, has_serde_flag, last_segment, option_inner, types_module};
+use std::collections::BTreeSet;
 
 /// Every object type that keeps unknown fields (a flattened `extra` map)
 /// gets a `Deserialize` that reads each field through

@@ -1,7 +1,7 @@
 //! Rule `linear_builder_conversions` (see ARCHITECTURE.md for why, beside the other rules).
 
-use std::collections::{BTreeMap, BTreeSet};
 use super::{builder_module, constructor_mut, is_default_impl, literal_error, member_name, self_name, types_module};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// In `types::builder`, `TryFrom<builder::X> for X` whose body is
 /// `Ok(Self { f: value.f?, .. })` becomes: the first field error (in field
@@ -9,7 +9,7 @@ use super::{builder_module, constructor_mut, is_default_impl, literal_error, mem
 /// is moved out. A body of any other shape is left as it is. The conversion
 /// is the one reader of its builder's field errors, so it also carries the
 /// "unset" messages, and the builder's `Default` starts required fields as
-/// `Err(String::new())` (see [`unset_messages_without_strings`]).
+/// `Err(String::new())` (see [`unset_messages_without_strings`](super::unset_messages_without_strings)).
 pub fn linear_builder_conversions(file: &mut syn::File) -> usize {
     let Some(types) = types_module(file) else { return 0 };
     let Some(builder) = builder_module(types) else { return 0 };

@@ -70,20 +70,93 @@ pub struct Rule {
 
 /// Every rule, in the order they run (within a phase).
 pub const RULES: &[Rule] = &[
-    Rule { name: "optional_flattened_maps", phase: Phase::Before, expect: Expect::Always, apply: |c| optional_flattened_maps::optional_flattened_maps(&mut c.file) },
-    Rule { name: "default_when_nothing_is_required", phase: Phase::Before, expect: Expect::Always, apply: |c| default_when_nothing_is_required::default_when_nothing_is_required(&mut c.file) },
-    Rule { name: "plain_setters", phase: Phase::Before, expect: Expect::Always, apply: |c| plain_setters::plain_setters(&mut c.file) },
-    Rule { name: "linear_builder_conversions", phase: Phase::Before, expect: Expect::Always, apply: |c| linear_builder_conversions::linear_builder_conversions(&mut c.file) },
-    Rule { name: "unset_messages_without_strings", phase: Phase::Before, expect: Expect::Always, apply: |c| unset_messages_without_strings::unset_messages_without_strings(&mut c.file) },
-    Rule { name: "unallocated_path_segments", phase: Phase::Before, expect: Expect::WhenPresent, apply: |c| unallocated_path_segments::unallocated_path_segments(&mut c.file) },
-    Rule { name: "headers_in_the_request_chain", phase: Phase::Before, expect: Expect::Always, apply: |c| headers_in_the_request_chain::headers_in_the_request_chain(&mut c.file) },
-    Rule { name: "urls_from_the_parsed_base", phase: Phase::Before, expect: Expect::Always, apply: |c| urls_from_the_parsed_base::urls_from_the_parsed_base(&mut c.file) },
-    Rule { name: "responses_keep_their_headers", phase: Phase::Before, expect: Expect::Always, apply: |c| responses_keep_their_headers::responses_keep_their_headers(&mut c.file) },
-    Rule { name: "open_string_enums", phase: Phase::Before, expect: Expect::WhenPresent, apply: |c| { c.enums = open_string_enums::open_string_enums(&mut c.file, c.json_schema); c.enums.len() } },
-    Rule { name: "lenient_decoding", phase: Phase::Before, expect: Expect::Always, apply: |c| lenient_decoding::lenient_decoding(&mut c.file, &c.enums) },
-    Rule { name: "secrets_redacted_in_debug", phase: Phase::Before, expect: Expect::WhenPresent, apply: |c| secrets_redacted_in_debug::secrets_redacted_in_debug(&mut c.file) },
-    Rule { name: "explicit_call_context", phase: Phase::After, expect: Expect::Always, apply: |c| explicit_call_context::explicit_call_context(&mut c.file) },
-    Rule { name: "retries_rebuild_the_request", phase: Phase::After, expect: Expect::Always, apply: |c| retries_rebuild_the_request::retries_rebuild_the_request(&mut c.file) },
+    Rule {
+        name: "optional_flattened_maps",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| optional_flattened_maps::optional_flattened_maps(&mut c.file),
+    },
+    Rule {
+        name: "default_when_nothing_is_required",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| default_when_nothing_is_required::default_when_nothing_is_required(&mut c.file),
+    },
+    Rule {
+        name: "plain_setters",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| plain_setters::plain_setters(&mut c.file),
+    },
+    Rule {
+        name: "linear_builder_conversions",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| linear_builder_conversions::linear_builder_conversions(&mut c.file),
+    },
+    Rule {
+        name: "unset_messages_without_strings",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| unset_messages_without_strings::unset_messages_without_strings(&mut c.file),
+    },
+    Rule {
+        name: "unallocated_path_segments",
+        phase: Phase::Before,
+        expect: Expect::WhenPresent,
+        apply: |c| unallocated_path_segments::unallocated_path_segments(&mut c.file),
+    },
+    Rule {
+        name: "headers_in_the_request_chain",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| headers_in_the_request_chain::headers_in_the_request_chain(&mut c.file),
+    },
+    Rule {
+        name: "urls_from_the_parsed_base",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| urls_from_the_parsed_base::urls_from_the_parsed_base(&mut c.file),
+    },
+    Rule {
+        name: "responses_keep_their_headers",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| responses_keep_their_headers::responses_keep_their_headers(&mut c.file),
+    },
+    Rule {
+        name: "open_string_enums",
+        phase: Phase::Before,
+        expect: Expect::WhenPresent,
+        apply: |c| {
+            c.enums = open_string_enums::open_string_enums(&mut c.file, c.json_schema);
+            c.enums.len()
+        },
+    },
+    Rule {
+        name: "lenient_decoding",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| lenient_decoding::lenient_decoding(&mut c.file, &c.enums),
+    },
+    Rule {
+        name: "secrets_redacted_in_debug",
+        phase: Phase::Before,
+        expect: Expect::WhenPresent,
+        apply: |c| secrets_redacted_in_debug::secrets_redacted_in_debug(&mut c.file),
+    },
+    Rule {
+        name: "explicit_call_context",
+        phase: Phase::After,
+        expect: Expect::Always,
+        apply: |c| explicit_call_context::explicit_call_context(&mut c.file),
+    },
+    Rule {
+        name: "retries_rebuild_the_request",
+        phase: Phase::After,
+        expect: Expect::Always,
+        apply: |c| retries_rebuild_the_request::retries_rebuild_the_request(&mut c.file),
+    },
 ];
 
 /// Applies the rules of `phase` in order, with a line each in `log`

@@ -1,7 +1,7 @@
 //! Rule `open_string_enums` (see ARCHITECTURE.md for why, beside the other rules).
 
-use std::collections::BTreeSet;
 use super::{derives, self_name, serde_rename, types_module};
+use std::collections::BTreeSet;
 
 /// Makes every string enum of the generated types open: values the spec
 /// does not list decode into an `Unknown(UnknownValue)` variant (`UnknownValue` if

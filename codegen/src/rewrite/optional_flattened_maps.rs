@@ -1,8 +1,8 @@
 //! Rule `optional_flattened_maps` (see ARCHITECTURE.md for why, beside the other rules).
 
+use super::{has_serde_flag, types_module};
 use std::collections::BTreeSet;
 use syn::visit_mut::VisitMut;
-use super::{has_serde_flag, types_module};
 
 /// In `types::builder`, the `Default` of a struct builder starts a
 /// `#[serde(flatten)]` field as `Ok(Default::default())` instead of

@@ -1,7 +1,7 @@
 //! Rule `plain_setters` (see ARCHITECTURE.md for why, beside the other rules).
 
-use std::collections::BTreeSet;
 use super::{option_inner, self_name};
+use std::collections::BTreeSet;
 
 /// Every builder struct (typify's in `types::builder`, progenitor's in
 /// `builder`) with fields `Result<Option<U>, String>`: its setter `x`

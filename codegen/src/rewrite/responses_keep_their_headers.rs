@@ -1,7 +1,7 @@
 //! Rule `responses_keep_their_headers` (see ARCHITECTURE.md for why, beside the other rules).
 
-use syn::visit_mut::VisitMut;
 use super::each_send;
+use syn::visit_mut::VisitMut;
 
 /// Every call of progenitor's `ResponseValue::from_response`, `::empty` or
 /// `::stream` becomes the same function of `crate::decode`.

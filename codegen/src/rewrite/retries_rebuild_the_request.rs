@@ -2,7 +2,7 @@
 
 use super::each_builder_fn;
 
-/// Applied after [`explicit_call_context`], to each `send_in` of the shape
+/// Applied after [`explicit_call_context`](super::explicit_call_context), to each `send_in` of the shape
 /// progenitor writes:
 ///
 /// ```text

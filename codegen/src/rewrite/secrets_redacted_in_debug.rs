@@ -1,10 +1,10 @@
 //! Rule `secrets_redacted_in_debug` (see ARCHITECTURE.md for why, beside the other rules).
 
-use proc_macro2::TokenStream;
 use super::{derives, last_segment, serde_rename};
+use proc_macro2::TokenStream;
 
 /// Every struct deriving `Debug` with a secret field (by [`is_secret_name`]
-/// on its serde wire name or its Rust name, and [`is_text_type`]) gets a
+/// on its serde wire name or its Rust name, and `is_text_type`) gets a
 /// `Debug` of its own that prints those fields through
 /// `crate::private::redact::Redacted` and the others as the derive would. Applies to
 /// every module of the file (schema types, their builders, operation
@@ -40,16 +40,16 @@ pub fn secrets_redacted_in_debug(file: &mut syn::File) -> usize {
 /// device, user, pre-authorized, transaction), assertions, code verifiers,
 /// key sets (a service's `jwks` holds its private keys), a request's form
 /// `parameters` and an answer's `responseContent` (the token response).
-const SECRET_LAST_WORDS: [&str; 10] =
+pub const SECRET_LAST_WORDS: [&str; 10] =
     ["token", "secret", "password", "ticket", "code", "assertion", "verifier", "jwks", "parameters", "content"];
 
 /// Pairs of consecutive words that say the same anywhere in a name
 /// (`accessTokenIdentifier` is the token; `sharedKeyForSign` is a key).
-const SECRET_WORD_PAIRS: [(&str, &str); 3] = [("token", "identifier"), ("shared", "key"), ("private", "key")];
+pub const SECRET_WORD_PAIRS: [(&str, &str); 3] = [("token", "identifier"), ("shared", "key"), ("private", "key")];
 
 /// A word before the last that says the name is not a credential after all
 /// (`resultCode` is Authlete's error code).
-const NOT_SECRET_BEFORE_LAST: [&str; 1] = ["result"];
+pub const NOT_SECRET_BEFORE_LAST: [&str; 1] = ["result"];
 
 /// The words of a field name, lower case: `accessToken` and
 /// `access_token` are both `["access", "token"]`.
@@ -230,7 +230,10 @@ mod tests {
         assert_eq!(secrets_redacted_in_debug(&mut file), 2);
         let text = quote::quote!(#file).to_string().replace(' ', "");
         assert!(text.contains("#[derive(Clone,Default)]pubstructAnswer"), "{text}");
-        assert!(text.contains(r#".field("access_token",&crate::private::redact::Redacted(&self.access_token))"#), "{text}");
+        assert!(
+            text.contains(r#".field("access_token",&crate::private::redact::Redacted(&self.access_token))"#),
+            "{text}"
+        );
         assert!(text.contains(r#".field("client_secret_expires_at",&self.client_secret_expires_at)"#), "{text}");
         assert!(text.contains(r#".field("subject",&self.subject)"#), "{text}");
         assert!(text.contains(r#".field("extra",&crate::private::redact::Redacted(&self.extra))"#), "{text}");

@@ -1,7 +1,7 @@
 //! Rule `unset_messages_without_strings` (see ARCHITECTURE.md for why, beside the other rules).
 
-use std::collections::{BTreeMap, BTreeSet};
 use super::{builder_module, constructor_mut, literal_error, member_name};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Required fields of progenitor's operation builders start as
 /// `Err(String::new())` instead of an allocated message; the message (a
@@ -9,7 +9,7 @@ use super::{builder_module, constructor_mut, literal_error, member_name};
 /// known: the `new` of a builder whose `send` reads the field as
 /// `let x = x.map_err(Error::InvalidRequest)?;` (it becomes
 /// `crate::private::builder_convert::unset_or(e, "..")`). typify's struct builders
-/// get the same from [`linear_builder_conversions`], whose conversion is
+/// get the same from [`linear_builder_conversions`](super::linear_builder_conversions), whose conversion is
 /// their fields' one reader.
 pub fn unset_messages_without_strings(file: &mut syn::File) -> usize {
     builder_module(&mut file.items).map_or(0, |builder| operation_builder_messages(builder))

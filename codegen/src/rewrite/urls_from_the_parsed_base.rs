@@ -46,7 +46,8 @@ mod tests {
 
     #[test]
     fn urls_are_paths_set_on_the_parsed_base() {
-        let mut file = send(r#"let url = format!("{}/api/{}/x", client.baseurl, crate::call::url::PathSegment(&id),);"#);
+        let mut file =
+            send(r#"let url = format!("{}/api/{}/x", client.baseurl, crate::call::url::PathSegment(&id),);"#);
         urls_from_the_parsed_base(&mut file);
         let text = quote::quote!(#file).to_string();
         assert!(

@@ -76,8 +76,8 @@ impl Decision {
 /// `GET`/`POST /authorize`.
 ///
 /// ```no_run
-/// # async fn demo(client: authlete::Authlete, query: String) -> Result<(), authlete::Error> {
-/// use authlete::endpoints::{AuthorizationEndpoint, AuthorizationStep, Decision};
+/// # async fn demo(client: authlete::Authlete, query: String) -> Result<(), authlete_server::Error> {
+/// use authlete_server::endpoints::{AuthorizationEndpoint, AuthorizationStep, Decision};
 /// let endpoint = AuthorizationEndpoint::new(client);
 /// match endpoint.handle(query).await? {
 ///     AuthorizationStep::Done(response) => { let _ = response; /* send it */ }

@@ -125,8 +125,8 @@ fn grants(answer: &IntrospectionResponse) -> bool {
 /// Checks the access token of requests to a protected resource.
 ///
 /// ```no_run
-/// # async fn demo(client: authlete::Authlete, headers: http::HeaderMap) -> Result<(), authlete::Error> {
-/// use authlete::endpoints::{Access, ResourceRequest, ResourceServer};
+/// # async fn demo(client: authlete::Authlete, headers: http::HeaderMap) -> Result<(), authlete_server::Error> {
+/// use authlete_server::endpoints::{Access, ResourceRequest, ResourceServer};
 /// let rs = ResourceServer::new(client).required_scopes(["read"]);
 /// let request = ResourceRequest::from_http(&http::Method::GET, "https://api.example.com/items", &headers);
 /// match rs.check(request).await? {

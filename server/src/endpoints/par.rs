@@ -10,8 +10,8 @@ use crate::{ClientRequest, Error};
 /// `request_uri` (201), or an error.
 ///
 /// ```no_run
-/// # async fn demo(client: authlete::Authlete, headers: http::HeaderMap, body: String) -> Result<(), authlete::Error> {
-/// use authlete::{endpoints::PushedAuthorizationEndpoint, ClientRequest};
+/// # async fn demo(client: authlete::Authlete, headers: http::HeaderMap, body: String) -> Result<(), authlete_server::Error> {
+/// use authlete_server::{endpoints::PushedAuthorizationEndpoint, ClientRequest};
 /// let par = PushedAuthorizationEndpoint::new(client);
 /// let response = par.handle(ClientRequest::from_http(&headers, body, Some("https://as.example.com/par"))).await?;
 /// # let _ = response; Ok(()) }
