@@ -78,7 +78,7 @@ mod unknown;
 
 pub use answer::EndpointResponse;
 pub use call::{operations, ApiOperation, Operation, Paged, Pages, Request, Response};
-pub use client::config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
+pub use client::config::{ApiAccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
 pub use client::tls::reqwest_client_builder;
 pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID};
 pub use error::{ConfigError, DecodeError, Error, TransportError, SNIPPET_BYTES};

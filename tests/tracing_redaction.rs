@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use authlete::{AccessToken, Authlete, RetryConfig};
+use authlete::{ApiAccessToken, Authlete, RetryConfig};
 use serde_json::json;
 use support::{Reply, Server};
 
@@ -61,7 +61,7 @@ async fn the_service_token_never_shows(captured: &Captured) {
         .access_token(TOKEN)
         .retry(RetryConfig { initial_backoff: Duration::from_millis(5), ..RetryConfig::default() });
     let mut texts =
-        vec![format!("{builder:?}"), format!("{:?}", AccessToken::new(TOKEN)), AccessToken::new(TOKEN).to_string()];
+        vec![format!("{builder:?}"), format!("{:?}", ApiAccessToken::new(TOKEN)), ApiAccessToken::new(TOKEN).to_string()];
     let client = builder.build().unwrap();
     texts.push(format!("{client:?}"));
     let call = || client.idtoken_reissue().body_map(|b| b.access_token("a").refresh_token("r")).send();

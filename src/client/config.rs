@@ -151,18 +151,20 @@ impl RetryConfig {
     }
 }
 
-/// An Authlete access token (service or organisation token). Its `Debug`
+/// The access token this client presents to the Authlete API (a service or
+/// organisation token; not to be confused with `types::AccessToken`, the
+/// end users' tokens Authlete manages). Its `Debug`
 /// and `Display` never show the value.
 ///
 /// ```
-/// let t = authlete::AccessToken::new("s3cr3t");
-/// assert_eq!(format!("{t:?}"), "AccessToken(<redacted>)");
+/// let t = authlete::ApiAccessToken::new("s3cr3t");
+/// assert_eq!(format!("{t:?}"), "ApiAccessToken(<redacted>)");
 /// assert_eq!(t.expose(), "s3cr3t");
 /// ```
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
+pub struct ApiAccessToken(String);
 
-impl AccessToken {
+impl ApiAccessToken {
     /// Wraps a token.
     pub fn new(token: impl Into<String>) -> Self {
         Self(token.into())
@@ -174,25 +176,25 @@ impl AccessToken {
     }
 }
 
-impl fmt::Debug for AccessToken {
+impl fmt::Debug for ApiAccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
+        f.write_str("ApiAccessToken(<redacted>)")
     }
 }
 
-impl fmt::Display for AccessToken {
+impl fmt::Display for ApiAccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
     }
 }
 
-impl From<String> for AccessToken {
+impl From<String> for ApiAccessToken {
     fn from(s: String) -> Self {
         Self(s)
     }
 }
 
-impl From<&str> for AccessToken {
+impl From<&str> for ApiAccessToken {
     fn from(s: &str) -> Self {
         Self(s.to_string())
     }

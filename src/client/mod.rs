@@ -11,7 +11,7 @@ pub(crate) mod tls;
 use crate::call::transport::Transport;
 use crate::error::ConfigError;
 use crate::generated;
-use config::{AccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
+use config::{ApiAccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
 
 /// Environment variable: base URL (`https://jp.authlete.com`) or region (`jp`).
 pub const ENV_BASE_URL: &str = "AUTHLETE_BASE_URL";
@@ -111,7 +111,7 @@ impl Authlete {
 pub struct AuthleteBuilder {
     base_url: Option<String>,
     service_id: Option<String>,
-    token: Option<AccessToken>,
+    token: Option<ApiAccessToken>,
     timeouts: Timeouts,
     retry: RetryConfig,
     max_body_bytes: Option<usize>,
@@ -152,7 +152,7 @@ impl AuthleteBuilder {
     }
 
     /// The access token, sent as `Authorization: Bearer <token>`.
-    pub fn access_token(mut self, token: impl Into<AccessToken>) -> Self {
+    pub fn access_token(mut self, token: impl Into<ApiAccessToken>) -> Self {
         self.token = Some(token.into());
         self
     }
@@ -258,7 +258,7 @@ impl AuthleteBuilder {
         if HeaderValue::from_str(&format!("Bearer {}", token.1)).is_err() {
             return Err(ConfigError::InvalidEnv { var: token.0, reason: "not a valid header value".into() });
         }
-        self.token = Some(AccessToken::new(token.1));
+        self.token = Some(ApiAccessToken::new(token.1));
         Ok(self)
     }
 
