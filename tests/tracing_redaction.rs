@@ -60,8 +60,11 @@ async fn the_service_token_never_shows(captured: &Captured) {
         .service_id("1")
         .access_token(TOKEN)
         .retry(RetryConfig { initial_backoff: Duration::from_millis(5), ..RetryConfig::default() });
-    let mut texts =
-        vec![format!("{builder:?}"), format!("{:?}", ApiAccessToken::new(TOKEN)), ApiAccessToken::new(TOKEN).to_string()];
+    let mut texts = vec![
+        format!("{builder:?}"),
+        format!("{:?}", ApiAccessToken::new(TOKEN)),
+        ApiAccessToken::new(TOKEN).to_string(),
+    ];
     let client = builder.build().unwrap();
     texts.push(format!("{client:?}"));
     let call = || client.idtoken_reissue().body_map(|b| b.access_token("a").refresh_token("r")).send();
