@@ -58,6 +58,8 @@
 //!   for `EndpointResponse`), so a handler can return
 //!   `Result<EndpointResponse, authlete_server::Error>`.
 //! - `tracing` (default): warnings for what the helpers answer 500 to.
+//! - `tls-ring` (default) / `tls-aws-lc-rs`: the client's TLS crypto
+//!   provider (`authlete`'s features of the same names).
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
