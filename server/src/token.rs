@@ -219,7 +219,7 @@ impl TokenEndpoint {
                 Some(handler) => handler.handle(token).await,
                 None => EndpointResponse::unsupported_grant_type(),
             },
-            _ => return Ok(crate::endpoints::respond(token.next_after_client_auth(client_used_basic))),
+            _ => return Ok(token.next_after_client_auth(client_used_basic).or_server_error()),
         };
         Ok(response.with_dpop_nonce(nonce.as_deref()))
     }
@@ -227,7 +227,7 @@ impl TokenEndpoint {
     async fn reissue(&self, token: TokenResponse) -> Result<EndpointResponse, Error> {
         // The new tokens without a new ID token (the mapping of
         // `ID_TOKEN_REISSUABLE`): what the client gets if the reissue fails.
-        let fallback = crate::endpoints::respond(token.next());
+        let fallback = token.to_http_response();
         let grant = GrantContext::new(token.clone());
         let decision = match &self.claims {
             Some(provider) => provider.claims(grant).await,

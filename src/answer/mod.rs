@@ -93,16 +93,7 @@ pub trait AuthleteAnswer {
     /// assert_eq!(caller_error.to_http_response().body(), authlete::answer::SERVER_ERROR_BODY);
     /// ```
     fn to_http_response(&self) -> EndpointResponse {
-        match self.next() {
-            Next::Respond(r) => r,
-            Next::App(action) => {
-                #[cfg(feature = "tracing")]
-                tracing::warn!(target: "authlete", action, "an action that needs server logic: answering 500");
-                #[cfg(not(feature = "tracing"))]
-                let _ = action;
-                EndpointResponse::server_error()
-            }
-        }
+        self.next().or_server_error()
     }
 }
 
@@ -113,6 +104,29 @@ pub enum Next {
     Respond(EndpointResponse),
     /// The server's own logic decides; the action that says so.
     App(String),
+}
+
+impl Next {
+    /// The response to send when the caller has no logic for the answer:
+    /// [`Next::App`] becomes a generic `500 server_error`, with a `tracing`
+    /// warning naming the action.
+    ///
+    /// ```
+    /// use authlete::answer::Next;
+    /// assert_eq!(Next::App("PASSWORD".into()).or_server_error().status(), 500);
+    /// ```
+    pub fn or_server_error(self) -> EndpointResponse {
+        match self {
+            Next::Respond(r) => r,
+            Next::App(action) => {
+                #[cfg(feature = "tracing")]
+                tracing::warn!(target: "authlete", action, "an action with no logic to handle it: answering 500");
+                #[cfg(not(feature = "tracing"))]
+                let _ = action;
+                EndpointResponse::server_error()
+            }
+        }
+    }
 }
 
 /// How an action becomes a response (see the module docs).

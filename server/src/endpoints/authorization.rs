@@ -151,6 +151,6 @@ impl AuthorizationEndpoint {
                 .await?
                 .next(),
         };
-        Ok(super::respond(next))
+        Ok(next.or_server_error())
     }
 }

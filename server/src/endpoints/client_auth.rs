@@ -62,5 +62,5 @@ where
         return Ok(EndpointResponse::invalid_client_basic());
     }
     let answer = call(auth.parameters, auth.fields).await?;
-    Ok(super::respond(answer.next_after_client_auth(auth.used_basic)))
+    Ok(answer.next_after_client_auth(auth.used_basic).or_server_error())
 }

@@ -212,6 +212,6 @@ impl StandardIntrospectionEndpoint {
             .send()
             .await?
             .into_inner();
-        Ok(super::respond(answer.next()))
+        Ok(answer.next().or_server_error())
     }
 }

@@ -55,29 +55,11 @@ pub use userinfo::UserinfoEndpoint;
 use authlete::answer::{AuthleteAnswer, Next};
 use authlete::EndpointResponse;
 
-/// The response to send; an answer that asks for logic this endpoint does
-/// not have becomes a generic 500 (and a warning).
-pub(crate) fn respond(next: Next) -> EndpointResponse {
-    match next {
-        Next::Respond(r) => r,
-        Next::App(action) => unexpected(&action),
-    }
-}
-
 /// The response of an access decision that did not grant (see the module
 /// docs): Authlete's error response when the answer is one, else 500.
 fn denied<A: AuthleteAnswer>(answer: &A) -> EndpointResponse {
     match answer.next() {
         Next::Respond(r) if r.status().is_client_error() || r.status().is_server_error() => r,
-        _ => unexpected(answer.action().unwrap_or_default()),
+        _ => Next::App(answer.action().unwrap_or_default().to_string()).or_server_error(),
     }
-}
-
-/// 500, and a warning naming the action.
-fn unexpected(action: &str) -> EndpointResponse {
-    #[cfg(feature = "tracing")]
-    tracing::warn!(target: "authlete", action, "an answer this endpoint does not act on: answering 500");
-    #[cfg(not(feature = "tracing"))]
-    let _ = action;
-    EndpointResponse::server_error()
 }

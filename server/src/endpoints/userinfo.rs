@@ -94,7 +94,7 @@ impl UserinfoEndpoint {
             .send()
             .await?
             .into_inner();
-        Ok(super::respond(issued.next().with_nonce_of(answer.dpop_nonce())))
+        Ok(issued.next().with_nonce_of(answer.dpop_nonce()).or_server_error())
     }
 }
 
