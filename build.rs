@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 const SPEC_ENV: &str = "AUTHLETE_OPENAPI_SPEC";
 const VENDORED_SPEC: &str = "openapi/authlete-api.yaml";
+const RETAINED_ENV: &str = "AUTHLETE_RETAINED";
+/// What earlier vendored specs had and this one lacks (`cargo xtask sync-spec` writes it).
+const RETAINED: &str = "openapi/retained.yaml";
 
 fn main() {
     if let Err(e) = run() {
@@ -34,11 +37,27 @@ fn run() -> Result<(), String> {
         println!("cargo:warning=authlete: generated from {} ({SPEC_ENV})", spec_path.display());
     }
 
+    // The released surface: kept with the vendored spec; another spec is
+    // generated as it is unless `AUTHLETE_RETAINED` names a retained file.
+    println!("cargo:rerun-if-env-changed={RETAINED_ENV}");
+    let retained_path = match std::env::var_os(RETAINED_ENV).filter(|v| !v.is_empty()) {
+        Some(p) => Some(spec_from_env(&manifest_dir, Path::new(&p))?),
+        None if !chosen => Some(manifest_dir.join(RETAINED)).filter(|p| p.is_file()),
+        None => None,
+    };
+    let retained = match &retained_path {
+        Some(p) => {
+            println!("cargo:rerun-if-changed={}", p.display());
+            Some(std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?)
+        }
+        None => None,
+    };
+
     let options = authlete_codegen::Options {
         json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some(),
         baseline: std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some(),
     };
-    let output = authlete_codegen::generate(&text, &options)?;
+    let output = authlete_codegen::generate_with_retained(&text, retained.as_deref(), &options)?;
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     let emit = |name: &str, content: &str, env: &str| -> Result<(), String> {

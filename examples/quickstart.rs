@@ -86,22 +86,19 @@ mod stand_in {
 
     pub async fn start() -> std::io::Result<MockAuthlete> {
         let mock = MockAuthlete::start().await?;
-        mock.on::<auth_token::Builder>(auth_token::Success {
-            result_code: Some("A421001".into()),
-            action: Some("ID_TOKEN_REISSUABLE".into()),
-            subject: Some("alice".into()),
-            access_token: Some("Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw".into()),
-            refresh_token: Some("Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz".into()),
-            dpop_nonce: Some("eyJ7S_zG.yH6Jh".into()),
-            response_content: Some(
-                concat!(
+        mock.on::<auth_token::Builder>(
+            auth_token::Success::builder()
+                .result_code("A421001")
+                .action("ID_TOKEN_REISSUABLE")
+                .subject("alice")
+                .access_token("Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw")
+                .refresh_token("Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz")
+                .dpop_nonce("eyJ7S_zG.yH6Jh")
+                .response_content(concat!(
                     r#"{"access_token":"Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw","token_type":"Bearer","#,
                     r#""expires_in":3600,"refresh_token":"Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz"}"#
-                )
-                .into(),
-            ),
-            ..Default::default()
-        });
+                )),
+        );
         // The reissue answer depends on what the endpoint sent: the stand-in
         // signs nothing, it shows the claims it was given.
         mock.on_request::<idtoken_reissue::Builder>(|call| {
@@ -109,20 +106,20 @@ mod stand_in {
             let id_token = format!("eyJhbGciOiJub25lIn0.{}.", base64url(&claims));
             MockReply::json(
                 200,
-                &idtoken_reissue::Success {
-                    result_code: Some("A425001".into()),
-                    action: Some("OK".into()),
-                    id_token: Some(id_token.clone()),
-                    response_content: Some(format!(
+                &idtoken_reissue::Success::builder()
+                    .result_code("A425001")
+                    .action("OK")
+                    .id_token(id_token.clone())
+                    .response_content(format!(
                         concat!(
                             r#"{{"access_token":"Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw","token_type":"Bearer","#,
                             r#""expires_in":3600,"refresh_token":"Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz","#,
                             r#""id_token":"{}"}}"#
                         ),
                         id_token
-                    )),
-                    ..Default::default()
-                },
+                    ))
+                    .build()
+                    .expect("every field is set"),
             )
         });
         Ok(mock)

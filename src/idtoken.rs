@@ -74,15 +74,13 @@ impl IdtokenReissueRequest {
     ///
     /// ```
     /// use authlete::idtoken::IdtokenReissueRequest;
-    /// let token = authlete::operation::auth_token::Success {
-    ///     access_token: Some("opaque".into()),
-    ///     jwt_access_token: Some("eyJ.jwt".into()),
-    ///     refresh_token: Some("rt".into()),
-    ///     ..Default::default()
-    /// };
+    /// let mut token = authlete::operation::auth_token::Success::default();
+    /// token.access_token = Some("opaque".into());
+    /// token.jwt_access_token = Some("eyJ.jwt".into());
+    /// token.refresh_token = Some("rt".into());
     /// let req = IdtokenReissueRequest::from_token_response(&token)?
     ///     .with_claims(&serde_json::json!({"name": "Alice"}))?;
-    /// assert_eq!(req.access_token, "eyJ.jwt");
+    /// assert_eq!(req.access_token.as_deref(), Some("eyJ.jwt"));
     /// assert_eq!(req.claims.as_deref(), Some(r#"{"name":"Alice"}"#));
     /// # Ok::<(), authlete::Error>(())
     /// ```

@@ -69,11 +69,11 @@ fn protected_resources_are_found_by_rule() {
     assert!(!protected.contains(&"PushedAuthorizationResponse"), "{protected:?}");
     assert!(!protected.contains(&"TokenResponse"), "{protected:?}");
 
-    let unauthorized = authlete::types::UserinfoResponse {
-        action: Some("UNAUTHORIZED".into()),
-        response_content: Some(r#"Bearer error="invalid_token""#.into()),
-        ..Default::default()
-    };
+    let unauthorized = authlete::types::UserinfoResponse::builder()
+        .action("UNAUTHORIZED")
+        .response_content(r#"Bearer error="invalid_token""#)
+        .build()
+        .unwrap();
     let Next::Respond(r) = unauthorized.next() else { panic!() };
     assert_eq!((r.status().as_u16(), r.body()), (401, ""));
     assert_eq!(r.headers()["www-authenticate"], r#"Bearer error="invalid_token""#);
@@ -82,18 +82,15 @@ fn protected_resources_are_found_by_rule() {
 
 #[test]
 fn standard_introspection_jwts_have_their_own_media_type() {
-    let jwt = authlete::types::StandardIntrospectionResponse {
-        action: Some("JWT".into()),
-        response_content: Some("eyJ.x.y".into()),
-        ..Default::default()
-    };
+    let jwt = authlete::types::StandardIntrospectionResponse::builder()
+        .action("JWT")
+        .response_content("eyJ.x.y")
+        .build()
+        .unwrap();
     let Next::Respond(r) = jwt.next() else { panic!() };
     assert_eq!(r.headers()["content-type"], "application/token-introspection+jwt");
-    let userinfo_jwt = authlete::types::UserinfoIssueResponse {
-        action: Some("JWT".into()),
-        response_content: Some("eyJ.x.y".into()),
-        ..Default::default()
-    };
+    let userinfo_jwt =
+        authlete::types::UserinfoIssueResponse::builder().action("JWT").response_content("eyJ.x.y").build().unwrap();
     let Next::Respond(r) = userinfo_jwt.next() else { panic!() };
     assert_eq!(r.headers()["content-type"], "application/jwt");
 }

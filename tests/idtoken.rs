@@ -19,14 +19,14 @@ fn assert_token_headers(r: &EndpointResponse) {
 }
 
 fn reissue_response(action: &str) -> IdtokenReissueResponse {
-    IdtokenReissueResponse {
-        result_code: Some("A999".into()),
-        result_message: Some(SECRET_MESSAGE.into()),
-        action: Some(action.into()),
-        response_content: Some(REISSUED_CONTENT.into()),
-        id_token: Some("eyJ.new".into()),
-        ..Default::default()
-    }
+    IdtokenReissueResponse::builder()
+        .result_code("A999")
+        .result_message(SECRET_MESSAGE)
+        .action(action)
+        .response_content(REISSUED_CONTENT)
+        .id_token("eyJ.new")
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -66,12 +66,12 @@ fn reissue_actions_map_to_http_responses() {
 }
 
 fn token_response(action: &str) -> auth_token::Success {
-    auth_token::Success {
-        action: Some(action.into()),
-        response_content: Some(TOKEN_CONTENT.into()),
-        result_message: Some(SECRET_MESSAGE.into()),
-        ..Default::default()
-    }
+    auth_token::Success::builder()
+        .action(action)
+        .response_content(TOKEN_CONTENT)
+        .result_message(SECRET_MESSAGE)
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -104,25 +104,17 @@ fn token_actions_map_to_http_responses() {
         assert_eq!(challenge, expected, "{action}");
         assert!(r.headers().get("dpop-nonce").is_none());
     }
-    let with_nonce = auth_token::Success { dpop_nonce: Some("n-123".into()), ..token_response("BAD_REQUEST") };
+    let with_nonce = auth_token::Success::builder().dpop_nonce("n-123").build().unwrap();
     assert_eq!(with_nonce.to_http_response().headers()["dpop-nonce"], "n-123");
 }
 
 #[test]
 fn issue_and_fail_answers_map_to_http_responses() {
-    let issue = |a: &str| auth_token_issue::Success {
-        action: Some(a.into()),
-        response_content: Some("{}".into()),
-        ..Default::default()
-    };
+    let issue = |a: &str| auth_token_issue::Success::builder().action(a).response_content("{}").build().unwrap();
     assert_eq!(issue("OK").to_http_response().status().as_u16(), 200);
     assert_eq!(issue("INTERNAL_SERVER_ERROR").to_http_response().status().as_u16(), 500);
     assert_eq!(issue("CALLER_ERROR").to_http_response().body(), SERVER_ERROR_BODY);
-    let fail = |a: &str| auth_token_fail::Success {
-        action: Some(a.into()),
-        response_content: Some("{}".into()),
-        ..Default::default()
-    };
+    let fail = |a: &str| auth_token_fail::Success::builder().action(a).response_content("{}").build().unwrap();
     assert_eq!(fail("BAD_REQUEST").to_http_response().status().as_u16(), 400);
     assert_eq!(fail("INTERNAL_SERVER_ERROR").to_http_response().status().as_u16(), 500);
     assert_eq!(fail("NEW").to_http_response().body(), SERVER_ERROR_BODY);
@@ -130,16 +122,16 @@ fn issue_and_fail_answers_map_to_http_responses() {
 
 #[test]
 fn the_reissue_request_is_built_from_the_token_response() {
-    let mut token = auth_token::Success {
-        access_token: Some("opaque".into()),
-        jwt_access_token: Some("eyJ.jwt".into()),
-        refresh_token: Some("rt".into()),
-        ..Default::default()
-    };
+    let mut token = auth_token::Success::builder()
+        .access_token("opaque")
+        .jwt_access_token("eyJ.jwt")
+        .refresh_token("rt")
+        .build()
+        .unwrap();
     let req = IdtokenReissueRequest::from_token_response(&token).unwrap();
-    assert_eq!((req.access_token.as_str(), req.refresh_token.as_str()), ("eyJ.jwt", "rt"));
+    assert_eq!((req.access_token.as_deref(), req.refresh_token.as_deref()), (Some("eyJ.jwt"), Some("rt")));
     token.jwt_access_token = None;
-    assert_eq!(IdtokenReissueRequest::from_token_response(&token).unwrap().access_token, "opaque");
+    assert_eq!(IdtokenReissueRequest::from_token_response(&token).unwrap().access_token.as_deref(), Some("opaque"));
 
     #[derive(serde::Serialize)]
     struct Claims {

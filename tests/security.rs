@@ -85,20 +85,17 @@ async fn debug_and_display_of_errors_and_responses_show_no_secret() {
     shown.push(format!("{endpoint_response:?}"));
     shown.push(format!("{:?}", authlete::answer::Next::Respond(endpoint_response.clone())));
 
-    let token = auth_token::Success {
-        access_token: Some(at.into()),
-        refresh_token: Some(rt.into()),
-        ticket: Some(ticket.into()),
-        password: Some(password.into()),
-        response_content: Some(token_body.clone()),
-        ..Default::default()
-    };
+    let token = auth_token::Success::builder()
+        .access_token(at)
+        .refresh_token(rt)
+        .ticket(ticket)
+        .password(password)
+        .response_content(token_body.clone())
+        .build()
+        .unwrap();
     shown.push(format!("{token:?}"));
-    let introspection = auth_introspection::Success {
-        action: Some("OK".into()),
-        response_content: Some(token_body.clone()),
-        ..Default::default()
-    };
+    let introspection =
+        auth_introspection::Success::builder().action("OK").response_content(token_body.clone()).build().unwrap();
     shown.push(format!("{introspection:?}"));
 
     // Errors the client returns for hostile answers, and what they wrap.
@@ -241,13 +238,13 @@ async fn protocol_calls_are_retried_only_when_provably_not_processed() {
 #[test]
 fn generated_types_print_secret_fields_redacted() {
     let [at, rt, client_secret, password, ticket, _] = SECRETS;
-    let token = auth_token::Success {
-        access_token: Some(at.into()),
-        refresh_token: Some(rt.into()),
-        ticket: Some(ticket.into()),
-        subject: Some("alice".into()),
-        ..Default::default()
-    };
+    let token = auth_token::Success::builder()
+        .access_token(at)
+        .refresh_token(rt)
+        .ticket(ticket)
+        .subject("alice")
+        .build()
+        .unwrap();
     let shown = format!("{token:?}");
     assert_no_secret(&shown);
     assert!(shown.contains(&format!("access_token: Some(<redacted {} chars>)", at.len())), "{shown}");

@@ -24,7 +24,7 @@ fn client(server: &Server) -> Authlete {
 #[tokio::test]
 async fn optional_fields_take_plain_values_and_set_none_clears_them() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<auth_token::Builder>(auth_token::Success { action: Some("OK".into()), ..Default::default() });
+    mock.on::<auth_token::Builder>(auth_token::Success::builder().action("OK"));
     let c = mock.client();
     c.auth_token().body_map(|b| b.parameters("grant_type=x").client_id("app").dpop("proof")).send().await.unwrap();
     c.auth_token()
@@ -43,7 +43,7 @@ async fn optional_fields_take_plain_values_and_set_none_clears_them() {
 #[tokio::test]
 async fn query_parameters_take_plain_values_and_can_be_cleared() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<client_get_list::Builder>(client_get_list::Success { clients: vec![], ..Default::default() });
+    mock.on::<client_get_list::Builder>(client_get_list::Success::builder().clients(vec![]));
     let c = mock.client();
     c.client_get_list().developer("dev").start(5).send().await.unwrap();
     c.client_get_list().developer("dev").set_developer(None).send().await.unwrap();

@@ -9,17 +9,20 @@
 //! 1. [`spec::parse`]: the YAML spec as JSON;
 //! 2. [`strip::strip_prose`]: descriptions and samples out (the vendoring
 //!    tool applies the same rule, so the vendored file has none);
-//! 3. [`normalise`]: the spec rules, in the order of [`normalise::RULES`];
-//! 4. progenitor (and typify) generate the client and the types;
-//! 5. [`rewrite`]: the rules on the generated code, in the order of
+//! 3. [`retained::merge`]: what earlier revisions had and this one lacks,
+//!    added back (from `openapi/retained.yaml`) to be deprecated;
+//! 4. [`normalise`]: the spec rules, in the order of [`normalise::RULES`];
+//! 5. progenitor (and typify) generate the client and the types;
+//! 6. [`rewrite`]: the rules on the generated code, in the order of
 //!    [`rewrite::RULES`] — a rule that must apply and changed nothing fails
 //!    the build, naming it;
-//! 6. `emit`: the documentation from the spec's facts, the per-operation
+//! 7. `emit`: the documentation from the spec's facts, the per-operation
 //!    client layer, the tables the crate's tests include.
 #![warn(missing_docs)]
 
 mod emit;
 pub mod normalise;
+pub mod retained;
 pub mod rewrite;
 pub mod spec;
 pub mod strip;
@@ -55,10 +58,29 @@ pub struct Output {
 /// no rule handles, or a rule on the code that must apply and changed
 /// nothing (each names what is wrong).
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, String> {
+    generate_with_retained(spec_text, None, options)
+}
+
+/// [`generate`], with the items of a [`retained`] file (the released
+/// surface the spec no longer has) added back and deprecated.
+///
+/// # Errors
+/// As [`generate`]; also a retained file that does not parse.
+pub fn generate_with_retained(
+    spec_text: &str,
+    retained_text: Option<&str>,
+    options: &Options,
+) -> Result<Output, String> {
     let mut doc = spec::parse(spec_text)?;
     strip::strip_prose(&mut doc);
-    let mut log = normalise::normalise(&mut doc);
-    let generated = emit::progenitor::progenitor_source(&doc, options, &mut log)?;
+    let mut log = Vec::new();
+    if let Some(text) = retained_text {
+        let kept = spec::parse(text)?;
+        log.extend(retained::merge(&mut doc, &kept).into_iter().map(|l| format!("retained: {l}")));
+    }
+    log.extend(normalise::normalise(&mut doc));
+    let dropped = retained::marks(&doc, emit::docs::type_name);
+    let generated = emit::progenitor::progenitor_source(&doc, options, dropped, &mut log)?;
     log.push(format!("public generated items with only the fallback doc: {}", generated.undocumented));
     let baseline = if options.baseline {
         let mut closed = spec::parse(spec_text)?;

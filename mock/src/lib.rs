@@ -14,11 +14,11 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let mock = MockAuthlete::start().await.unwrap();
-//! mock.on::<idtoken_reissue::Builder>(idtoken_reissue::Success {
-//!     action: Some("OK".into()),
-//!     response_content: Some(r#"{"access_token":"at","id_token":"eyJ"}"#.into()),
-//!     ..Default::default()
-//! });
+//! mock.on::<idtoken_reissue::Builder>(
+//!     idtoken_reissue::Success::builder()
+//!         .action("OK")
+//!         .response_content(r#"{"access_token":"at","id_token":"eyJ"}"#),
+//! );
 //!
 //! // The code under test calls Authlete through `mock.client()`.
 //! let reissued = mock
@@ -31,7 +31,7 @@
 //! assert_eq!(reissued.action, Some(idtoken_reissue::Action::Ok));
 //!
 //! let call = &mock.calls_to::<idtoken_reissue::Builder>()[0];
-//! assert_eq!(call.request.as_ref().unwrap().refresh_token, "rt"); // typed
+//! assert_eq!(call.request.as_ref().unwrap().refresh_token.as_deref(), Some("rt")); // typed
 //! assert_eq!(call.body["refreshToken"], "rt"); // raw JSON
 //! assert!(mock.calls_to::<auth_token::Builder>().is_empty());
 //! # }
@@ -164,12 +164,19 @@ impl MockAuthlete {
             .expect("a loopback URL is a valid configuration")
     }
 
-    /// Answers operation `O` with 200 and `body` from now on.
-    pub fn on<O>(&self, body: O::Success) -> &Self
+    /// Answers operation `O` with 200 and `body` from now on: the success
+    /// type itself or its builder (`Success::builder().action("OK")`).
+    ///
+    /// # Panics
+    /// When the builder does not build (a required field unset, a value a
+    /// setter could not convert): the message names the field.
+    pub fn on<O>(&self, body: impl TryInto<O::Success, Error: std::fmt::Display>) -> &Self
     where
         O: Operation,
         O::Success: Serialize + Send + Sync + 'static,
     {
+        let body =
+            body.try_into().unwrap_or_else(|e| panic!("authlete-mock: the answer for {} does not build: {e}", O::NAME));
         let reply = MockReply::json(200, &body);
         self.on_request::<O>(move |_| reply.clone())
     }

@@ -35,19 +35,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(_) => Authlete::from_env()?,
         None => {
             let mock = MockAuthlete::start().await?;
-            mock.on::<auth_token::Builder>(auth_token::Success {
-                action: Some("ID_TOKEN_REISSUABLE".into()),
-                access_token: Some("at".into()),
-                refresh_token: Some("rt".into()),
-                subject: Some("alice".into()),
-                response_content: Some(r#"{"access_token":"at","refresh_token":"rt"}"#.into()),
-                ..Default::default()
-            });
-            mock.on::<idtoken_reissue::Builder>(idtoken_reissue::Success {
-                action: Some("OK".into()),
-                response_content: Some(r#"{"access_token":"at","refresh_token":"rt","id_token":"eyJ"}"#.into()),
-                ..Default::default()
-            });
+            mock.on::<auth_token::Builder>(
+                auth_token::Success::builder()
+                    .action("ID_TOKEN_REISSUABLE")
+                    .access_token("at")
+                    .refresh_token("rt")
+                    .subject("alice")
+                    .response_content(r#"{"access_token":"at","refresh_token":"rt"}"#),
+            );
+            mock.on::<idtoken_reissue::Builder>(
+                idtoken_reissue::Success::builder()
+                    .action("OK")
+                    .response_content(r#"{"access_token":"at","refresh_token":"rt","id_token":"eyJ"}"#),
+            );
             let client = mock.client();
             _mock = Some(mock);
             client

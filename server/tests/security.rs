@@ -153,11 +153,11 @@ fn debug_and_display_of_errors_show_no_secret() {
     let fallback = EndpointResponse::json(http::StatusCode::OK, token_body);
     let reissue_failed = Error::ReissueFailed { reason: "action CALLER_ERROR".into(), fallback: Box::new(fallback) };
     assert_no_secret(&format!("{reissue_failed} {reissue_failed:?}"));
-    let introspection = auth_introspection::Success {
-        action: Some("OK".into()),
-        response_content: Some(format!(r#"{{"access_token":"{at}"}}"#)),
-        ..Default::default()
-    };
+    let introspection = auth_introspection::Success::builder()
+        .action("OK")
+        .response_content(format!(r#"{{"access_token":"{at}"}}"#))
+        .build()
+        .unwrap();
     assert_no_secret(&format!("{:?}", Access::Granted(Box::new(introspection))));
 }
 
@@ -168,14 +168,14 @@ async fn a_strict_reissue_failure_still_sends_the_tokens_through_axum() {
     use axum::extract::State;
     let [at, rt, ..] = SECRETS;
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<auth_token::Builder>(auth_token::Success {
-        action: Some("ID_TOKEN_REISSUABLE".into()),
-        access_token: Some(at.into()),
-        refresh_token: Some(rt.into()),
-        subject: Some("alice".into()),
-        response_content: Some(format!(r#"{{"access_token":"{at}","refresh_token":"{rt}"}}"#)),
-        ..Default::default()
-    });
+    mock.on::<auth_token::Builder>(
+        auth_token::Success::builder()
+            .action("ID_TOKEN_REISSUABLE")
+            .access_token(at)
+            .refresh_token(rt)
+            .subject("alice")
+            .response_content(format!(r#"{{"access_token":"{at}","refresh_token":"{rt}"}}"#)),
+    );
     mock.on_request::<idtoken_reissue::Builder>(|_| MockReply::json(200, &json!({"action": "CALLER_ERROR"})));
     // The handler of examples/token_endpoint.rs.
     async fn token(
@@ -299,7 +299,7 @@ mod example;
 #[tokio::test]
 async fn the_example_provider_refuses_an_oversized_body() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<auth_token::Builder>(auth_token::Success { action: Some("BAD_REQUEST".into()), ..Default::default() });
+    mock.on::<auth_token::Builder>(auth_token::Success::builder().action("BAD_REQUEST"));
     let issuer = "http://127.0.0.1".to_string();
     let app = example::router(std::sync::Arc::new(example::Provider::new(mock.client(), issuer)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

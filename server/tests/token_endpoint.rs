@@ -26,36 +26,36 @@ fn assert_token_headers(r: &EndpointResponse) {
 }
 
 fn reissue_response(action: &str) -> IdtokenReissueResponse {
-    IdtokenReissueResponse {
-        result_code: Some("A999".into()),
-        result_message: Some(SECRET_MESSAGE.into()),
-        action: Some(action.into()),
-        response_content: Some(REISSUED_CONTENT.into()),
-        id_token: Some("eyJ.new".into()),
-        ..Default::default()
-    }
+    IdtokenReissueResponse::builder()
+        .result_code("A999")
+        .result_message(SECRET_MESSAGE)
+        .action(action)
+        .response_content(REISSUED_CONTENT)
+        .id_token("eyJ.new")
+        .build()
+        .unwrap()
 }
 
 fn token_response(action: &str) -> TokenResponse {
-    TokenResponse {
-        action: Some(action.into()),
-        response_content: Some(TOKEN_CONTENT.into()),
-        result_message: Some(SECRET_MESSAGE.into()),
-        ..Default::default()
-    }
+    TokenResponse::builder()
+        .action(action)
+        .response_content(TOKEN_CONTENT)
+        .result_message(SECRET_MESSAGE)
+        .build()
+        .unwrap()
 }
 
 fn reissuable() -> TokenResponse {
-    TokenResponse {
-        action: Some("ID_TOKEN_REISSUABLE".into()),
-        subject: Some("alice".into()),
-        access_token: Some("opaque".into()),
-        jwt_access_token: Some("eyJ.jwt".into()),
-        refresh_token: Some("rt".into()),
-        dpop_nonce: Some("nonce-1".into()),
-        response_content: Some(TOKEN_CONTENT.into()),
-        ..Default::default()
-    }
+    TokenResponse::builder()
+        .action("ID_TOKEN_REISSUABLE")
+        .subject("alice")
+        .access_token("opaque")
+        .jwt_access_token("eyJ.jwt")
+        .refresh_token("rt")
+        .dpop_nonce("nonce-1")
+        .response_content(TOKEN_CONTENT)
+        .build()
+        .unwrap()
 }
 
 fn refresh_request() -> ClientRequest {
@@ -146,7 +146,7 @@ async fn strict_mode_returns_the_failure_with_the_tokens_to_send() {
 async fn a_reissue_ok_without_content_is_a_failure_and_falls_back() {
     let mock = MockAuthlete::start().await.unwrap();
     mock.on::<auth_token::Builder>(reissuable());
-    mock.on::<idtoken_reissue::Builder>(IdtokenReissueResponse { action: Some("OK".into()), ..Default::default() });
+    mock.on::<idtoken_reissue::Builder>(IdtokenReissueResponse::builder().action("OK"));
     let r = endpoint(&mock).handle(refresh_request()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (200, TOKEN_CONTENT));
 }
@@ -242,23 +242,15 @@ async fn attestation_headers_reach_auth_token() {
 #[tokio::test]
 async fn password_grant_goes_through_the_authenticator() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<auth_token::Builder>(TokenResponse {
-        action: Some("PASSWORD".into()),
-        ticket: Some("ticket-1".into()),
-        username: Some("alice".into()),
-        password: Some("wonderland".into()),
-        ..Default::default()
-    });
-    mock.on::<auth_token_issue::Builder>(auth_token_issue::Success {
-        action: Some("OK".into()),
-        response_content: Some("{\"issued\":true}".into()),
-        ..Default::default()
-    });
-    mock.on::<auth_token_fail::Builder>(auth_token_fail::Success {
-        action: Some("BAD_REQUEST".into()),
-        response_content: Some("{\"error\":\"invalid_grant\"}".into()),
-        ..Default::default()
-    });
+    mock.on::<auth_token::Builder>(
+        TokenResponse::builder().action("PASSWORD").ticket("ticket-1").username("alice").password("wonderland"),
+    );
+    mock.on::<auth_token_issue::Builder>(
+        auth_token_issue::Success::builder().action("OK").response_content("{\"issued\":true}"),
+    );
+    mock.on::<auth_token_fail::Builder>(
+        auth_token_fail::Success::builder().action("BAD_REQUEST").response_content("{\"error\":\"invalid_grant\"}"),
+    );
     let endpoint = TokenEndpoint::new(mock.client()).password_authenticator(
         |c: authlete_server::PasswordCredentials| async move {
             (c.username.as_deref() == Some("alice") && c.password.as_deref() == Some("wonderland")).then(|| {
@@ -278,13 +270,9 @@ async fn password_grant_goes_through_the_authenticator() {
                "properties": [{"key": "plan", "value": "gold", "hidden": true}]})
     );
 
-    mock.on::<auth_token::Builder>(TokenResponse {
-        action: Some("PASSWORD".into()),
-        ticket: Some("ticket-2".into()),
-        username: Some("alice".into()),
-        password: Some("wrong".into()),
-        ..Default::default()
-    });
+    mock.on::<auth_token::Builder>(
+        TokenResponse::builder().action("PASSWORD").ticket("ticket-2").username("alice").password("wrong"),
+    );
     let r = endpoint.handle(input.clone()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (400, "{\"error\":\"invalid_grant\"}"));
     assert_eq!(
@@ -303,7 +291,7 @@ async fn password_grant_goes_through_the_authenticator() {
 #[tokio::test]
 async fn grants_that_need_server_logic_go_to_the_handler() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<auth_token::Builder>(TokenResponse { action: Some("TOKEN_EXCHANGE".into()), ..Default::default() });
+    mock.on::<auth_token::Builder>(TokenResponse::builder().action("TOKEN_EXCHANGE"));
     let input = ClientRequest::new("grant_type=urn:ietf:params:oauth:grant-type:token-exchange");
     let r = TokenEndpoint::new(mock.client()).handle(input.clone()).await.unwrap();
     assert_eq!((r.status().as_u16(), r.body()), (400, authlete::answer::UNSUPPORTED_GRANT_TYPE_BODY));
@@ -381,16 +369,10 @@ fn every_dpop_header_is_passed_on() {
 #[tokio::test]
 async fn a_password_grant_without_username_or_password_passes_none() {
     let mock = MockAuthlete::start().await.unwrap();
-    mock.on::<auth_token::Builder>(TokenResponse {
-        action: Some("PASSWORD".into()),
-        ticket: Some("t".into()),
-        ..Default::default()
-    });
-    mock.on::<auth_token_fail::Builder>(auth_token_fail::Success {
-        action: Some("BAD_REQUEST".into()),
-        response_content: Some("{}".into()),
-        ..Default::default()
-    });
+    mock.on::<auth_token::Builder>(TokenResponse::builder().action("PASSWORD").ticket("t"));
+    mock.on::<auth_token_fail::Builder>(
+        auth_token_fail::Success::builder().action("BAD_REQUEST").response_content("{}"),
+    );
     let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
     let record = seen.clone();
     let endpoint =

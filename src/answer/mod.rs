@@ -58,13 +58,13 @@ pub trait AuthleteAnswer {
     ///
     /// ```
     /// use authlete::answer::{AuthleteAnswer, Next};
-    /// let created = authlete::operation::pushed_auth_req::Success {
-    ///     action: Some("CREATED".into()),
-    ///     response_content: Some(r#"{"request_uri":"urn:x","expires_in":60}"#.into()),
-    ///     ..Default::default()
-    /// };
+    /// let created = authlete::operation::pushed_auth_req::Success::builder()
+    ///     .action("CREATED")
+    ///     .response_content(r#"{"request_uri":"urn:x","expires_in":60}"#)
+    ///     .build()?;
     /// let Next::Respond(r) = created.next() else { unreachable!() };
     /// assert_eq!(r.status(), 201);
+    /// # Ok::<(), authlete::types::error::ConversionError>(())
     /// ```
     fn next(&self) -> Next {
         next(self, false)
@@ -83,14 +83,11 @@ pub trait AuthleteAnswer {
     ///
     /// ```
     /// use authlete::{answer::AuthleteAnswer, operation::idtoken_reissue};
-    /// let ok = idtoken_reissue::Success {
-    ///     action: Some("OK".into()),
-    ///     response_content: Some(r#"{"id_token":"eyJ"}"#.into()),
-    ///     ..Default::default()
-    /// };
+    /// let ok = idtoken_reissue::Success::builder().action("OK").response_content(r#"{"id_token":"eyJ"}"#).build()?;
     /// assert_eq!(ok.to_http_response().status(), 200);
-    /// let caller_error = idtoken_reissue::Success { action: Some("CALLER_ERROR".into()), ..Default::default() };
+    /// let caller_error = idtoken_reissue::Success::builder().action("CALLER_ERROR").build()?;
     /// assert_eq!(caller_error.to_http_response().body(), authlete::answer::SERVER_ERROR_BODY);
+    /// # Ok::<(), authlete::types::error::ConversionError>(())
     /// ```
     fn to_http_response(&self) -> EndpointResponse {
         self.next().or_server_error()

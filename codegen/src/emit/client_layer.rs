@@ -500,7 +500,12 @@ fn client_methods(file: &syn::File) -> Vec<(syn::Ident, Vec<syn::Attribute>, syn
             let syn::Type::Path(p) = ty.as_ref() else { continue };
             let segs: Vec<_> = p.path.segments.iter().collect();
             if segs.len() == 2 && segs[0].ident == "builder" {
-                let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect();
+                let docs = f
+                    .attrs
+                    .iter()
+                    .filter(|a| a.path().is_ident("doc") || a.path().is_ident("deprecated"))
+                    .cloned()
+                    .collect();
                 out.push((f.sig.ident.clone(), docs, segs[1].ident.clone()));
             }
         }

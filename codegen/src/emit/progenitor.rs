@@ -10,7 +10,12 @@ use crate::Options;
 /// Turns a normalised spec into formatted Rust source: progenitor's client
 /// after the rules, followed by our per-operation layer; and the test tables.
 /// `log` gets a line per rule.
-pub fn progenitor_source(spec: &Value, options: &Options, log: &mut Vec<String>) -> Result<Generated, String> {
+pub fn progenitor_source(
+    spec: &Value,
+    options: &Options,
+    dropped: crate::retained::Dropped,
+    log: &mut Vec<String>,
+) -> Result<Generated, String> {
     let api: openapiv3::OpenAPI =
         serde_json::from_value(spec.clone()).map_err(|e| format!("the normalised spec is not OpenAPI 3.0: {e}"))?;
 
@@ -40,7 +45,7 @@ pub fn progenitor_source(spec: &Value, options: &Options, log: &mut Vec<String>)
         .map_err(|e| format!("progenitor failed: {e}"))?;
 
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
-    let mut code = Code { file, enums: Vec::new(), json_schema: options.json_schema };
+    let mut code = Code { file, enums: Vec::new(), json_schema: options.json_schema, dropped, unmatched: Vec::new() };
     crate::rewrite::apply(&mut code, Phase::Before, log)?;
     let undocumented = crate::emit::docs::document(&mut code.file, spec, &code.enums);
     let (layer, operation_rows) = crate::emit::client_layer::client_layer(&code.file, spec)?;

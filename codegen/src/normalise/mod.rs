@@ -11,6 +11,7 @@ pub mod fill_response_descriptions;
 pub mod inline_path_item_parameters;
 pub mod name_operations;
 pub mod no_body_statuses;
+pub mod nullable_is_absent;
 pub mod open_object_schemas;
 pub mod plain_strings;
 pub mod prefer_json_bodies;
@@ -37,6 +38,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "reconcile_path_parameters", apply: reconcile_path_parameters::reconcile_path_parameters },
     Rule { name: "prefer_json_bodies", apply: prefer_json_bodies::prefer_json_bodies },
     Rule { name: "plain_strings", apply: plain_strings::plain_strings },
+    Rule { name: "nullable_is_absent", apply: nullable_is_absent::nullable_is_absent },
     Rule { name: "no_body_statuses", apply: no_body_statuses::no_body_statuses },
     Rule { name: "unify_response_shapes", apply: unify_response_shapes::unify_response_shapes },
     Rule { name: "rename_reserved_schema_names", apply: rename_reserved_schema_names::rename_reserved_schema_names },

@@ -6,14 +6,17 @@
 
 use std::collections::BTreeMap;
 
-pub mod default_when_nothing_is_required;
+pub mod default_for_every_struct;
+pub mod deprecated_where_dropped;
 pub mod explicit_call_context;
 pub mod headers_in_the_request_chain;
 pub mod lenient_decoding;
 pub mod linear_builder_conversions;
+pub mod non_exhaustive_structs;
 pub mod open_string_enums;
 pub mod optional_flattened_maps;
 pub mod plain_setters;
+pub mod required_fields_are_options;
 pub mod responses_keep_their_headers;
 pub mod retries_rebuild_the_request;
 pub mod secrets_redacted_in_debug;
@@ -32,6 +35,11 @@ pub struct Code {
     pub enums: Vec<StringEnum>,
     /// Feature `schemars`: the opened enums derive `JsonSchema`.
     pub json_schema: bool,
+    /// What the retained surface added back (rule [`deprecated_where_dropped`]).
+    pub dropped: crate::retained::Dropped,
+    /// Items a rule was told to change and did not find: the build fails
+    /// naming them.
+    pub unmatched: Vec<String>,
 }
 
 /// When a rule runs: before the documentation and the client layer read
@@ -77,10 +85,22 @@ pub const RULES: &[Rule] = &[
         apply: |c| optional_flattened_maps::optional_flattened_maps(&mut c.file),
     },
     Rule {
-        name: "default_when_nothing_is_required",
+        name: "required_fields_are_options",
         phase: Phase::Before,
         expect: Expect::Always,
-        apply: |c| default_when_nothing_is_required::default_when_nothing_is_required(&mut c.file),
+        apply: |c| required_fields_are_options::required_fields_are_options(&mut c.file),
+    },
+    Rule {
+        name: "default_for_every_struct",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| default_for_every_struct::default_for_every_struct(&mut c.file),
+    },
+    Rule {
+        name: "non_exhaustive_structs",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| non_exhaustive_structs::non_exhaustive_structs(&mut c.file),
     },
     Rule {
         name: "plain_setters",
@@ -146,6 +166,12 @@ pub const RULES: &[Rule] = &[
         apply: |c| secrets_redacted_in_debug::secrets_redacted_in_debug(&mut c.file),
     },
     Rule {
+        name: "deprecated_where_dropped",
+        phase: Phase::Before,
+        expect: Expect::WhenPresent,
+        apply: deprecated_where_dropped::deprecated_where_dropped,
+    },
+    Rule {
         name: "explicit_call_context",
         phase: Phase::After,
         expect: Expect::Always,
@@ -174,6 +200,12 @@ pub fn apply(code: &mut Code, phase: Phase, log: &mut Vec<String>) -> Result<BTr
             silent.push(rule.name);
         }
         counts.insert(rule.name, changed);
+    }
+    if !code.unmatched.is_empty() {
+        return Err(format!(
+            "generation rules did not find what they were told to change: {}",
+            code.unmatched.join("; ")
+        ));
     }
     if silent.is_empty() {
         Ok(counts)
@@ -269,8 +301,11 @@ pub fn self_name(imp: &syn::ItemImpl) -> Option<String> {
     }
 }
 
+/// `impl Default for X` of a type of this module (not `for super::X`, the
+/// model's `Default` that rule `default_for_every_struct` writes beside its builder's).
 pub(crate) fn is_default_impl(imp: &syn::ItemImpl) -> bool {
-    imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "Default"))
+    let local = matches!(imp.self_ty.as_ref(), syn::Type::Path(p) if p.path.segments.len() == 1);
+    local && imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "Default"))
 }
 
 /// `U` of `Option<U>` (also `::std::option::Option<U>`).

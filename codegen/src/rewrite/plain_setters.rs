@@ -1,13 +1,16 @@
 //! Rule `plain_setters` (see ARCHITECTURE.md for why, beside the other rules).
 
-use super::{option_inner, self_name};
+use super::{constructor_mut, is_default_impl, literal_error, member_name, option_inner, self_name};
 use std::collections::BTreeSet;
 
 /// Every builder struct (typify's in `types::builder`, progenitor's in
 /// `builder`) with fields `Result<Option<U>, String>`: its setter `x`
 /// takes anything that converts into `U` and sets `Some`, and a new
-/// `set_x(Option<U>)` sets or clears the field. Required fields keep
-/// their setter as it is.
+/// `set_x(Option<U>)` sets or clears the field. On a field the builder
+/// starts unset (`Err(..)` in its `Default`: required, made an `Option` by
+/// [`required_fields_are_options`](super::required_fields_are_options)),
+/// `set_x(None)` unsets it again, so converting the builder still names it.
+/// Required fields of other types keep their setter as it is.
 pub fn plain_setters(file: &mut syn::File) -> usize {
     let mut changed = 0;
     let mut modules: Vec<&mut Vec<syn::Item>> = Vec::new();
@@ -43,6 +46,7 @@ pub fn plain_setters(file: &mut syn::File) -> usize {
                 .collect();
             optional.insert(st.ident.to_string(), fields);
         }
+        let unset_at_start = starts_unset(items);
         for item in items.iter_mut() {
             let syn::Item::Impl(imp) = item else { continue };
             if imp.trait_.is_some() {
@@ -94,10 +98,22 @@ pub fn plain_setters(file: &mut syn::File) -> usize {
                 if existing.contains(&setter.to_string()) {
                     continue;
                 }
-                added.push(syn::parse_quote! {
-                    pub fn #setter(mut self, value: ::std::option::Option<#inner>) -> Self {
-                        self.#field = Ok(value);
-                        self
+                let required = self_name(imp)
+                    .and_then(|n| unset_at_start.get(&n))
+                    .is_some_and(|fields| fields.contains(&field.to_string()));
+                added.push(if required {
+                    syn::parse_quote! {
+                        pub fn #setter(mut self, value: ::std::option::Option<#inner>) -> Self {
+                            self.#field = value.map(::std::option::Option::Some).ok_or_else(::std::string::String::new);
+                            self
+                        }
+                    }
+                } else {
+                    syn::parse_quote! {
+                        pub fn #setter(mut self, value: ::std::option::Option<#inner>) -> Self {
+                            self.#field = Ok(value);
+                            self
+                        }
                     }
                 });
             }
@@ -106,6 +122,24 @@ pub fn plain_setters(file: &mut syn::File) -> usize {
         }
     }
     changed
+}
+
+/// Each builder's fields its `Default` starts as `Err(..)`.
+fn starts_unset(items: &mut [syn::Item]) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in items.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(name) = self_name(imp).filter(|_| is_default_impl(imp)) else { continue };
+        let Some(init) = constructor_mut(imp, "default") else { continue };
+        let fields: BTreeSet<String> = init
+            .fields
+            .iter()
+            .filter(|fv| literal_error(&fv.expr).is_some())
+            .map(|fv| member_name(&fv.member))
+            .collect();
+        out.insert(name, fields);
+    }
+    out
 }
 
 /// `T` of `Result<T, E>`.

@@ -1,12 +1,17 @@
-//! Rule `default_when_nothing_is_required` (see ARCHITECTURE.md for why, beside the other rules).
+//! Rule `default_for_every_struct` (see ARCHITECTURE.md for why, beside the other rules).
 
 use super::{builder_module, is_default_impl, self_name, types_module, MetaString};
 use std::collections::BTreeSet;
 
-/// For every struct builder whose `Default` starts all fields as `Ok(..)`
-/// (nothing required), implements `Default` for the struct itself with the
-/// same initial values, unless it already has one.
-pub fn default_when_nothing_is_required(file: &mut syn::File) -> usize {
+/// Every struct with a typify builder implements `Default` (unless it
+/// already does), with its builder's initial values: `Ok(v)` gives `v`,
+/// and a field the builder starts unset (required) is empty — an `Option`
+/// after [`required_fields_are_options`](super::required_fields_are_options),
+/// or an empty list or map. Whether a type has `Default` does not depend on
+/// what its spec requires, so `Type { x, ..Default::default() }` inside the
+/// crate and `Default` + field assignment outside it keep building when a
+/// spec revision requires a field or stops requiring one.
+pub fn default_for_every_struct(file: &mut syn::File) -> usize {
     let Some(types) = types_module(file) else { return 0 };
     let mut has_default: BTreeSet<String> = BTreeSet::new();
     for item in types.iter() {
@@ -32,11 +37,15 @@ pub fn default_when_nothing_is_required(file: &mut syn::File) -> usize {
             .into_iter()
             .map(|mut fv| {
                 let syn::Expr::Call(call) = &fv.expr else { return None };
-                let is_ok = matches!(call.func.as_ref(), syn::Expr::Path(p) if p.path.is_ident("Ok"));
-                if !is_ok || call.args.len() != 1 {
-                    return None;
+                let outcome = match call.func.as_ref() {
+                    syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+                    _ => None,
+                }?;
+                match outcome.as_str() {
+                    "Ok" if call.args.len() == 1 => fv.expr = call.args[0].clone(),
+                    "Err" => fv.expr = syn::parse_quote!(::std::default::Default::default()),
+                    _ => return None,
                 }
-                fv.expr = call.args[0].clone();
                 Some(fv)
             })
             .collect();
@@ -73,7 +82,7 @@ mod tests {
     use crate::rewrite::test_support::*;
 
     #[test]
-    fn types_with_nothing_required_get_default() {
+    fn every_struct_gets_default() {
         let mut file: syn::File = syn::parse_quote! {
             pub mod types {
                 pub struct Optional { pub a: Option<String> }
@@ -93,10 +102,11 @@ mod tests {
                 }
             }
         };
-        default_when_nothing_is_required(&mut file);
+        default_for_every_struct(&mut file);
         let t = text(&file);
         assert_eq!(t.matches("for super :: Optional").count(), 1, "{t}");
-        assert!(!t.contains("for super :: Required"), "{t}");
+        assert!(t.contains("for super :: Required"), "{t}");
+        assert!(t.contains("b : :: std :: default :: Default :: default ()"), "{t}");
         assert!(!t.contains("for super :: Derived"), "already has Default: {t}");
     }
 }
