@@ -77,7 +77,53 @@ fn run() -> Result<(), String> {
     // What the rules changed: the first thing to read when a new revision arrives.
     write_if_changed(&out_dir.join("normalisation.log"), &(output.log.join("\n") + "\n"))?;
     println!("cargo:rustc-env=AUTHLETE_SPEC_PATH={}", spec_path.display());
+    operation_cfgs(&manifest_dir, &output.operations)
+}
+
+/// `cfg(authlete_operation = "x")` for every operation `x` the generated
+/// client has, here and (through `links` metadata, `DEP_AUTHLETE_OPERATIONS`)
+/// in the crates built on it: hand-written code that needs an operation says
+/// so with that `cfg` and is left out of a build whose spec lacks it, with
+/// one warning naming what was left out.
+fn operation_cfgs(manifest_dir: &Path, operations: &[String]) -> Result<(), String> {
+    println!("cargo::rustc-check-cfg=cfg(authlete_operation, values(any()))");
+    for op in operations {
+        println!("cargo::rustc-cfg=authlete_operation=\"{op}\"");
+    }
+    println!("cargo::metadata=operations={}", operations.join(","));
+    let wanted = wanted_operations(&manifest_dir.join("src"))?;
+    let missing: Vec<String> = wanted.into_iter().filter(|w| !operations.contains(w)).collect();
+    if !missing.is_empty() {
+        println!(
+            "cargo::warning=authlete: the spec has no operation {}: the hand-written code that needs it is left out",
+            missing.join(", ")
+        );
+    }
     Ok(())
+}
+
+/// The operations `src/` names in `authlete_operation = ".."`.
+fn wanted_operations(dir: &Path) -> Result<std::collections::BTreeSet<String>, String> {
+    let mut out = std::collections::BTreeSet::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(wanted_operations(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            for part in text.split("authlete_operation = \"").skip(1) {
+                // An operation's name (not the `..` of a comment about the cfg).
+                if let Some(name) = part.split('"').next().filter(|n| {
+                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                }) {
+                    out.insert(name.to_string());
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The spec `AUTHLETE_OPENAPI_SPEC` names: an absolute path, or one that

@@ -72,6 +72,8 @@ mod call;
 mod client;
 mod error;
 mod generated;
+// Needs `/auth/token` and `/idtoken/reissue` (see build.rs: `authlete_operation`).
+#[cfg(all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue"))]
 pub mod idtoken;
 mod private;
 mod unknown;

@@ -47,6 +47,9 @@ pub struct Output {
     pub baseline: Option<String>,
     /// The normalised spec, as JSON (tests check the surface against it).
     pub normalised_spec: String,
+    /// Every operation's Rust method name (its normalised `operationId`):
+    /// the build script turns them into `cfg(authlete_operation = "..")`.
+    pub operations: Vec<String>,
     /// One line per change of every rule, and per rule on the code its count.
     pub log: Vec<String>,
 }
@@ -91,5 +94,23 @@ pub fn generate_with_retained(
         None
     };
     let normalised_spec = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
-    Ok(Output { source: generated.source, test_tables: generated.test_tables, baseline, normalised_spec, log })
+    let mut operations: Vec<String> = doc
+        .get("paths")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| op.get("operationId").and_then(serde_json::Value::as_str).map(str::to_string))
+        .collect();
+    operations.sort();
+    operations.dedup();
+    Ok(Output {
+        source: generated.source,
+        test_tables: generated.test_tables,
+        baseline,
+        normalised_spec,
+        operations,
+        log,
+    })
 }

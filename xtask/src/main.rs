@@ -1,39 +1,62 @@
 //! Repository chores, run as `cargo xtask <command>`:
 //!
-//! - `sync-spec <upstream.yaml>`: the one command a maintainer runs for a new
-//!   upstream revision. It vendors the spec (interface facts only, see
-//!   `codegen/strip.rs`) into `openapi/authlete-api.yaml`, updates the
-//!   revision row of `openapi/README.md`, and writes the interface diff since
-//!   the last release, with the version bump it requires, under
-//!   "Unreleased" in `CHANGELOG.md`. Running it twice changes nothing.
-//! - `spec-diff <old.yaml> <new.yaml> [--json]`: the interface difference
-//!   between two spec files, classified breaking / additive.
+//! - `sync-spec <upstream.yaml> [--major]`: the one command a maintainer runs
+//!   for a new upstream revision. It vendors the spec (interface facts only,
+//!   see `codegen/strip.rs`) into `openapi/authlete-api.yaml`, keeps what the
+//!   revision drops in `openapi/retained.yaml` (deprecated in the build;
+//!   `--major` empties it, for a major release), updates the revision row of
+//!   `openapi/README.md`, and writes the interface diff since the last
+//!   release, with the version bump it requires, under "Unreleased" in
+//!   `CHANGELOG.md`. Running it twice changes nothing.
+//! - `spec-diff <old.yaml> <new.yaml> [--major] [--json]`: the interface
+//!   difference a user sees when the crate moves from one spec to the other,
+//!   classified breaking / additive (see `spec_diff.rs`).
 //! - `check-version`: fails when the vendored spec differs from the one the
 //!   current version was released with in a way that needs a bigger bump
 //!   than `Cargo.toml` has, or when CHANGELOG.md is not the tool's output.
 //! - `vendor-spec <upstream.yaml> [--out FILE]`: the vendoring step alone
 //!   (CI uses it to check that the vendored file is the tool's output).
+//! - `retained <old.yaml> <new.yaml> --out FILE`: what `sync-spec` would
+//!   keep moving from one spec to the other (to build a revision as a
+//!   release of the crate would: `AUTHLETE_RETAINED=FILE`).
+//! - `semver-judge`, `semver-pairs <a.yaml> <b.yaml> ...`: cargo-semver-checks
+//!   against `spec-diff` (see `semver.rs`).
+//! - `without-helper-operations <spec.yaml> --out FILE`: the spec less every
+//!   operation the hand-written code names in `cfg(authlete_operation = "..")`
+//!   (CI builds it: those helpers are left out, the rest builds).
 //! - `other-generator-spec <spec.yaml> --out FILE`: the spec as another
 //!   generator would publish it (inline schemas, other names; see
 //!   `other_generator.rs`), for CI to build and test the crate from.
 
 mod other_generator;
 mod public_api;
+mod semver;
 mod spec_diff;
 
-use authlete_codegen::{normalise, spec, strip};
+use authlete_codegen::{normalise, retained, spec, strip};
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask sync-spec <upstream.yaml>
-       cargo xtask spec-diff <old.yaml> <new.yaml> [--json]
+const USAGE: &str = "usage: cargo xtask sync-spec <upstream.yaml> [--major]
+       cargo xtask spec-diff <old.yaml> <new.yaml> [--major] [--json]
        cargo xtask check-version
        cargo xtask vendor-spec <upstream.yaml> [--out openapi/authlete-api.yaml]
+       cargo xtask retained <old.yaml> <new.yaml> --out <file.yaml>
+       cargo xtask semver-judge
+       cargo xtask semver-pairs <a.yaml> <b.yaml> [<c.yaml> ...]
+       cargo xtask without-helper-operations <spec.yaml> --out <file.yaml>
        cargo xtask other-generator-spec <spec.yaml> --out <file.yaml>
        cargo xtask public-api";
 
 const VENDORED: &str = "openapi/authlete-api.yaml";
+const RETAINED: &str = "openapi/retained.yaml";
+const RETAINED_HEADER: &str = "# What earlier vendored revisions of Authlete's spec had and the vendored one\n\
+# lacks, in the vendored file's form: interface facts only, each item marked\n\
+# with the revision that dropped it. The build adds them back, deprecated, so\n\
+# a revision that drops something is not a breaking release; a major release\n\
+# empties this file. Produced by `cargo xtask sync-spec` (codegen/src/retained.rs);\n\
+# do not edit by hand.\n";
 const CHANGELOG: &str = "CHANGELOG.md";
 const BLOCK_START: &str = "<!-- spec-sync: written by `cargo xtask sync-spec`; do not edit -->";
 const BLOCK_END: &str = "<!-- /spec-sync -->";
@@ -47,6 +70,10 @@ fn main() {
         Some("check-version") => check_version(),
         Some("other-generator-spec") => other_generator_spec(&args[1..]),
         Some("public-api") => public_api_command(),
+        Some("retained") => retained_command(&args[1..]),
+        Some("without-helper-operations") => without_helper_operations(&args[1..]),
+        Some("semver-judge") => semver_judge(),
+        Some("semver-pairs") => semver_pairs(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     if let Err(e) = result {
@@ -80,6 +107,174 @@ fn public_api_command() -> Result<(), String> {
     }
     let lines: Vec<String> = found.iter().map(|f| format!("  {} names {}", f.place, f.foreign)).collect();
     Err(format!("public API names other crates' types:\n{}", lines.join("\n")))
+}
+
+/// The operations the hand-written code of the workspace names in
+/// `authlete_operation = ".."`.
+fn helper_operations(dir: &Path, out: &mut std::collections::BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            helper_operations(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for part in text.split("authlete_operation = \"").skip(1) {
+                if let Some(name) = part.split('"').next().filter(|n| is_operation_name(n)) {
+                    out.insert(name.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn is_operation_name(n: &str) -> bool {
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn without_helper_operations(args: &[String]) -> Result<(), String> {
+    let [input, flag, out] = args else { return Err(USAGE.to_string()) };
+    if flag != "--out" {
+        return Err(USAGE.to_string());
+    }
+    let root = repo_root();
+    let mut wanted = std::collections::BTreeSet::new();
+    for dir in ["src", "server/src", "mock/src"] {
+        helper_operations(&root.join(dir), &mut wanted);
+    }
+    let mut doc = stripped(&read(Path::new(input))?)?;
+    // The names are the normalised `operationId`s: find them on a normalised copy.
+    let mut named = doc.clone();
+    normalise::normalise(&mut named);
+    let mut removed = Vec::new();
+    for (path, item) in named.get("paths").and_then(serde_json::Value::as_object).into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else { continue };
+            if wanted.contains(id) {
+                if let Some(ops) = doc.get_mut("paths").and_then(|p| p.get_mut(path)).and_then(|i| i.as_object_mut()) {
+                    ops.remove(method);
+                    removed.push(id.to_string());
+                }
+            }
+        }
+    }
+    let missing: Vec<&String> = wanted.iter().filter(|w| !removed.contains(w)).collect();
+    if !missing.is_empty() {
+        return Err(format!("the hand-written code names operations the spec does not have: {missing:?}"));
+    }
+    std::fs::write(out, spec::to_yaml(&doc)?).map_err(|e| format!("cannot write {out}: {e}"))?;
+    eprintln!("wrote {out}: without {}", removed.join(", "));
+    Ok(())
+}
+
+fn stripped(text: &str) -> Result<serde_json::Value, String> {
+    let mut doc = spec::parse(text)?;
+    strip::strip_prose(&mut doc);
+    Ok(doc)
+}
+
+fn retained_command(args: &[String]) -> Result<(), String> {
+    let [old, new, flag, out] = args else { return Err(USAGE.to_string()) };
+    if flag != "--out" {
+        return Err(USAGE.to_string());
+    }
+    let kept =
+        retained::retained(&stripped(&read(Path::new(old))?)?, &stripped(&read(Path::new(new))?)?, &file_name(new));
+    std::fs::write(out, format!("{RETAINED_HEADER}{}", spec::to_yaml(&kept)?))
+        .map_err(|e| format!("cannot write {out}: {e}"))?;
+    eprintln!("wrote {out}");
+    Ok(())
+}
+
+/// `cargo xtask semver-judge`: the last release's spec against the vendored
+/// one, both built with today's code; cargo-semver-checks' verdict must be
+/// `spec-diff`'s (the one `check-version` holds the version to).
+fn semver_judge() -> Result<(), String> {
+    semver::check_installed()?;
+    let root = repo_root();
+    let work = semver::work_dir(&root);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let changelog = read(&root.join(CHANGELOG))?;
+    let (released, file, digest) = last_release(&changelog).ok_or("CHANGELOG.md has no release with a `Spec:` line")?;
+    let (old, old_retained) = released_spec(&file, &digest)?;
+    let old_path = work.join("released.yaml");
+    std::fs::write(&old_path, &old).map_err(|e| e.to_string())?;
+    let old_retained_path = match &old_retained {
+        Some(text) => {
+            let p = work.join("released-retained.yaml");
+            std::fs::write(&p, text).map_err(|e| e.to_string())?;
+            Some(p)
+        }
+        None => None,
+    };
+    let (baseline, current) = (work.join("released.json"), work.join("current.json"));
+    semver::rustdoc_json(&root, Some(&old_path), old_retained_path.as_deref(), &baseline)?;
+    semver::rustdoc_json(&root, None, None, &current)?;
+    let vendored = read(&root.join(VENDORED))?;
+    let kept = std::fs::read_to_string(root.join(RETAINED)).ok();
+    let (new_file, _) = provenance(&vendored).ok_or("the vendored spec has no provenance header")?;
+    let (a, b) = spec_diff::surfaces(
+        &old,
+        old_retained.as_deref(),
+        &vendored,
+        Some(kept.as_deref().unwrap_or("{}")),
+        &new_file,
+        false,
+    )?;
+    let verdict = verdict(&spec_diff::diff(&a, &b), semver::failed_lints(&root, &baseline, &current)?);
+    println!("| since {released} | spec-diff | cargo-semver-checks | agree |\n|---|---|---|---|");
+    println!("{}", semver::row(&format!("`{file}` → `{new_file}`"), &verdict));
+    if verdict.agree() {
+        Ok(())
+    } else {
+        Err("spec-diff and cargo-semver-checks disagree on whether the spec change since the release is breaking"
+            .into())
+    }
+}
+
+fn verdict(changes: &[spec_diff::Change], failed: Vec<String>) -> semver::Verdict {
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    semver::Verdict {
+        spec_diff_breaking: breaking,
+        spec_diff_additive: changes.len() - breaking,
+        semver_checks_failed: failed,
+    }
+}
+
+/// `cargo xtask semver-pairs a b c ..`: the table of consecutive pairs.
+fn semver_pairs(args: &[String]) -> Result<(), String> {
+    if args.len() < 2 {
+        return Err(USAGE.to_string());
+    }
+    semver::check_installed()?;
+    let root = repo_root();
+    let work = semver::work_dir(&root);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let absolute = |p: &String| std::path::absolute(p).map_err(|e| format!("{p}: {e}"));
+    let mut rows = Vec::new();
+    let mut all_agree = true;
+    for pair in args.windows(2) {
+        let (old, new) = (absolute(&pair[0])?, absolute(&pair[1])?);
+        let (old_text, new_text) = (read(&old)?, read(&new)?);
+        let kept = retained::retained(&stripped(&old_text)?, &stripped(&new_text)?, &file_name(&pair[1]));
+        let kept_path = work.join(format!("retained-{}", file_name(&pair[1])));
+        std::fs::write(&kept_path, spec::to_yaml(&kept)?).map_err(|e| e.to_string())?;
+        let (baseline, current) = (work.join("pair-old.json"), work.join("pair-new.json"));
+        semver::rustdoc_json(&root, Some(&old), None, &baseline)?;
+        semver::rustdoc_json(&root, Some(&new), Some(&kept_path), &current)?;
+        let (a, b) = spec_diff::surfaces(&old_text, None, &new_text, None, &file_name(&pair[1]), false)?;
+        let v = verdict(&spec_diff::diff(&a, &b), semver::failed_lints(&root, &baseline, &current)?);
+        all_agree &= v.agree();
+        rows.push(semver::row(&format!("`{}` → `{}`", file_name(&pair[0]), file_name(&pair[1])), &v));
+    }
+    println!("| pair | spec-diff | cargo-semver-checks | agree |\n|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+    if all_agree {
+        Ok(())
+    } else {
+        Err("spec-diff and cargo-semver-checks disagree on a pair".into())
+    }
 }
 
 fn repo_root() -> PathBuf {
@@ -157,12 +352,18 @@ fn other_generator_spec(args: &[String]) -> Result<(), String> {
 
 fn spec_diff_command(args: &[String]) -> Result<(), String> {
     let json = args.iter().any(|a| a == "--json");
-    let files: Vec<&String> = args.iter().filter(|a| *a != "--json").collect();
+    let major = args.iter().any(|a| a == "--major");
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let [old, new] = files.as_slice() else { return Err(USAGE.to_string()) };
-    let changes = spec_diff::diff(
-        &spec_diff::normalised(&read(Path::new(old.as_str()))?)?,
-        &spec_diff::normalised(&read(Path::new(new.as_str()))?)?,
-    );
+    let (a, b) = spec_diff::surfaces(
+        &read(Path::new(old.as_str()))?,
+        None,
+        &read(Path::new(new.as_str()))?,
+        None,
+        &file_name(new),
+        major,
+    )?;
+    let changes = spec_diff::diff(&a, &b);
     if json {
         println!("{}", serde_json::to_string_pretty(&spec_diff::to_json(&changes)).map_err(|e| e.to_string())?);
     } else {
@@ -198,7 +399,7 @@ fn is_release_heading(line: &str) -> bool {
 /// The vendored spec the last release was built from: from git history
 /// (the commit whose vendored file carries that checksum), or else vendored
 /// again from an upstream file with that checksum in `../shared/upstream`.
-fn released_spec(file: &str, digest: &str) -> Result<String, String> {
+fn released_spec(file: &str, digest: &str) -> Result<(String, Option<String>), String> {
     let root = repo_root();
     let git = |args: &[&str]| -> Option<String> {
         let out = std::process::Command::new("git").args(args).current_dir(&root).output().ok()?;
@@ -210,7 +411,7 @@ fn released_spec(file: &str, digest: &str) -> Result<String, String> {
             for rev in [commit.to_string(), format!("{commit}^")] {
                 if let Some(text) = git(&["show", &format!("{rev}:{VENDORED}")]) {
                     if text.contains(&needle) {
-                        return Ok(text);
+                        return Ok((text, git(&["show", &format!("{rev}:{RETAINED}")])));
                     }
                 }
             }
@@ -220,7 +421,7 @@ fn released_spec(file: &str, digest: &str) -> Result<String, String> {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {
             if std::fs::read(entry.path()).is_ok_and(|b| sha256_hex(&b) == digest) {
-                return vendored_text(&entry.path());
+                return Ok((vendored_text(&entry.path())?, None));
             }
         }
     }
@@ -264,11 +465,17 @@ fn next_version(released: &str, bump: &str) -> String {
 
 /// The spec-sync block for CHANGELOG.md: the diff from the released spec to
 /// the vendored one and the bump it requires.
-fn changelog_block(changelog: &str, vendored: &str) -> Result<(String, String, &'static str), String> {
+fn changelog_block(
+    changelog: &str,
+    vendored: &str,
+    retained: Option<&str>,
+) -> Result<(String, String, &'static str), String> {
     let (released, file, digest) = last_release(changelog).ok_or("CHANGELOG.md has no release with a `Spec:` line")?;
     let (new_file, _) = provenance(vendored).ok_or("the vendored spec has no provenance header")?;
-    let old = released_spec(&file, &digest)?;
-    let changes = spec_diff::diff(&spec_diff::normalised(&old)?, &spec_diff::normalised(vendored)?);
+    let (old, old_retained) = released_spec(&file, &digest)?;
+    let (a, b) =
+        spec_diff::surfaces(&old, old_retained.as_deref(), vendored, Some(retained.unwrap_or("{}")), &new_file, false)?;
+    let changes = spec_diff::diff(&a, &b);
     let bump = spec_diff::required_bump(&changes, &released);
     let block = if changes.is_empty() {
         String::new()
@@ -306,13 +513,39 @@ fn with_block(changelog: &str, block: &str) -> String {
 }
 
 fn sync_spec(args: &[String]) -> Result<(), String> {
-    let [input] = args else { return Err(USAGE.to_string()) };
+    let major = args.iter().any(|a| a == "--major");
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let [input] = files.as_slice() else { return Err(USAGE.to_string()) };
     let root = repo_root();
-    let input = PathBuf::from(input);
+    let input = PathBuf::from(input.as_str());
     let vendored = vendored_text(&input)?;
+    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+
+    // What the crate generated from until now (the vendored spec and what it
+    // retained) less what the new revision has: kept, unless this is a major.
+    let previous = std::fs::read_to_string(root.join(VENDORED)).ok();
+    let previous_retained = std::fs::read_to_string(root.join(RETAINED)).ok();
+    let kept = match (&previous, major) {
+        (Some(previous), false) => {
+            let mut before = spec::parse(previous)?;
+            strip::strip_prose(&mut before);
+            if let Some(text) = &previous_retained {
+                retained::merge(&mut before, &spec::parse(text)?);
+            }
+            let mut after = spec::parse(&vendored)?;
+            strip::strip_prose(&mut after);
+            retained::retained(&before, &after, &name)
+        }
+        _ => serde_json::json!({}),
+    };
+    let retained_text = format!("{RETAINED_HEADER}{}", spec::to_yaml(&kept)?);
+
     let mut changed = Vec::new();
     if write_if_changed(&root.join(VENDORED), &vendored)? {
         changed.push(VENDORED.to_string());
+    }
+    if write_if_changed(&root.join(RETAINED), &retained_text)? {
+        changed.push(RETAINED.to_string());
     }
 
     // The revision row of openapi/README.md.
@@ -320,7 +553,6 @@ fn sync_spec(args: &[String]) -> Result<(), String> {
     let readme = read(&readme_path)?;
     let doc = spec::parse(&vendored)?;
     let api_version = doc.pointer("/info/version").and_then(|v| v.as_str()).unwrap_or("?");
-    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let date = name.trim_end_matches(".yaml").trim_end_matches(".yml").rsplitn(4, '-').take(3).collect::<Vec<_>>();
     let date = if date.len() == 3 { format!("{}-{}-{}", date[2], date[1], date[0]) } else { "?".into() };
     let row = format!("| Revision | API {api_version}, published {date} (`{name}`) |");
@@ -337,7 +569,7 @@ fn sync_spec(args: &[String]) -> Result<(), String> {
     // CHANGELOG.md: the diff since the last release, under "Unreleased".
     let changelog_path = root.join(CHANGELOG);
     let changelog = read(&changelog_path)?;
-    let (block, released, bump) = changelog_block(&changelog, &vendored)?;
+    let (block, released, bump) = changelog_block(&changelog, &vendored, Some(&retained_text))?;
     if write_if_changed(&changelog_path, &with_block(&changelog, &block))? {
         changed.push(CHANGELOG.into());
     }
@@ -352,7 +584,8 @@ fn check_version() -> Result<(), String> {
     let root = repo_root();
     let changelog = read(&root.join(CHANGELOG))?;
     let vendored = read(&root.join(VENDORED))?;
-    let (block, released, bump) = changelog_block(&changelog, &vendored)?;
+    let kept = std::fs::read_to_string(root.join(RETAINED)).ok();
+    let (block, released, bump) = changelog_block(&changelog, &vendored, kept.as_deref())?;
     if with_block(&changelog, &block) != changelog {
         return Err(format!(
             "{CHANGELOG} does not hold the spec diff the vendored spec implies: run `cargo xtask sync-spec <upstream file>`"

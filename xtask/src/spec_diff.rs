@@ -4,25 +4,23 @@
 //! methods, types, fields and enum values, not of YAML.
 //!
 //! Each change is classified for the crate's Rust API under its generation
-//! rules:
+//! rules (`codegen/src/rewrite/`), as a user pinning `authlete = "0.x"` sees
+//! it after `cargo xtask sync-spec` (which keeps what a revision drops:
+//! `codegen/src/retained.rs`):
 //!
 //! | change | class | why |
 //! |---|---|---|
-//! | operation added | additive | a new method |
-//! | operation removed, or its Rust name changed | breaking | a method is gone |
-//! | parameter added, optional | additive | a new setter |
-//! | parameter added, required; removed; type changed; made required | breaking | calls that built before fail to compile or are refused at `send()` |
-//! | parameter made optional | additive | the setter is unchanged |
-//! | request / success / error body type changed, body-less success added | breaking | the method's types change |
-//! | type added | additive | |
-//! | type removed | breaking | |
-//! | field added | breaking | generated structs are plain structs: a struct literal that names every field stops compiling (cargo-semver-checks: `constructible_struct_adds_field`) |
-//! | field removed, type changed, required changed | breaking | the field's Rust type is `T` or `Option<T>` |
-//! | enum value added | additive | enums are `#[non_exhaustive]` |
-//! | enum value removed | breaking | a variant is gone |
+//! | operation, type, field or enum value added | additive | a new method, type, setter or variant; structs are `#[non_exhaustive]` and enums open |
+//! | operation, type, field or enum value dropped upstream | **deprecated** (additive) | kept from `openapi/retained.yaml` and `#[deprecated]` until a major release (`sync-spec --major`, or `spec-diff --major`: then **breaking**) |
+//! | field or parameter required ↔ optional, nullable or not | additive | every field is `Option<T>` (a list `Vec<T>`, a map a map) whatever the spec requires; only the builder's check moves, and Authlete refused the call without the field anyway |
+//! | parameter added, optional or required | additive | a new setter (a required one is checked by `send()`, as Authlete would) |
+//! | operation's Rust name changed | breaking | a method is gone |
+//! | type of a field, parameter, type or body changed; body-less success added | breaking | a genuine retype |
+//! | parameter removed | breaking | its setter is gone (parameters are not retained) |
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use authlete_codegen::retained::{self, DROPPED_IN, DROPPED_VALUES};
 use serde_json::{json, Value};
 
 /// One difference.
@@ -32,7 +30,7 @@ pub struct Change {
     pub breaking: bool,
     /// `operation`, `parameter`, `body`, `type`, `field` or `enum value`.
     pub kind: &'static str,
-    /// `added`, `removed` or `changed`.
+    /// `added`, `removed`, `deprecated` or `changed`.
     pub change: &'static str,
     /// What changed: `POST /api/{serviceId}/auth/token (auth_token)`, `Client.clientName`, ...
     pub item: String,
@@ -48,12 +46,43 @@ impl Change {
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// The normalised spec (what build.rs hands to progenitor) of a spec text.
-pub fn normalised(text: &str) -> Result<Value, String> {
-    let mut doc = crate::spec::parse(text)?;
-    crate::strip::strip_prose(&mut doc);
-    crate::normalise::normalise(&mut doc);
-    Ok(doc)
+/// The normalised surfaces a user sees when the crate moves from the spec
+/// `old` to `new` with `cargo xtask sync-spec`: what `new` drops is kept
+/// (marked, to be deprecated), unless `major`. `old` may carry the items
+/// it retained itself (`old_retained`), as `new_retained` when given
+/// replaces the computed ones (the vendored spec and its retained file).
+pub fn surfaces(
+    old: &str,
+    old_retained: Option<&str>,
+    new: &str,
+    new_retained: Option<&str>,
+    revision: &str,
+    major: bool,
+) -> Result<(Value, Value), String> {
+    let stripped = |text: &str, kept: Option<&str>| -> Result<Value, String> {
+        let mut doc = crate::spec::parse(text)?;
+        crate::strip::strip_prose(&mut doc);
+        if let Some(kept) = kept {
+            retained::merge(&mut doc, &crate::spec::parse(kept)?);
+        }
+        Ok(doc)
+    };
+    let before = stripped(old, old_retained)?;
+    let mut after = stripped(new, new_retained)?;
+    if new_retained.is_none() && !major {
+        let kept = retained::retained(&before, &after, revision);
+        retained::merge(&mut after, &kept);
+    }
+    let normalise = |mut doc: Value| {
+        crate::normalise::normalise(&mut doc);
+        doc
+    };
+    Ok((normalise(before), normalise(after)))
+}
+
+/// The revision that dropped `new` (marked in `new`, not yet in `old`).
+fn newly_dropped<'a>(old: &Value, new: &'a Value) -> Option<&'a str> {
+    (old.get(DROPPED_IN).is_none()).then(|| new.get(DROPPED_IN).and_then(Value::as_str)).flatten()
 }
 
 fn resolve<'a>(spec: &'a Value, mut v: &'a Value) -> &'a Value {
@@ -119,6 +148,12 @@ fn diff_schema(old_spec: &Value, new_spec: &Value, label: &str, old: &Value, new
     for v in ov.difference(&nv) {
         out.push(Change::new(true, "enum value", "removed", label.to_string(), v.clone()));
     }
+    let marks = |s: &Value| -> BTreeSet<String> {
+        s.get(DROPPED_VALUES).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    };
+    for v in marks(new).difference(&marks(old)) {
+        out.push(Change::new(false, "enum value", "deprecated", label.to_string(), v.clone()));
+    }
     // Array items of inline schemas.
     if let (Some(oi), Some(ni)) = (old.get("items"), new.get("items")) {
         if oi.get("$ref").is_none() && ni.get("$ref").is_none() {
@@ -133,7 +168,7 @@ fn diff_schema(old_spec: &Value, new_spec: &Value, label: &str, old: &Value, new
         let item = format!("{label}.{name}");
         match op.get(name) {
             None => out.push(Change::new(
-                true,
+                false,
                 "field",
                 "added",
                 item,
@@ -145,7 +180,16 @@ fn diff_schema(old_spec: &Value, new_spec: &Value, label: &str, old: &Value, new
                     out.push(Change::new(true, "field", "changed", item.clone(), format!("type {a} → {b}")));
                 } else if or.contains(name) != nr.contains(name) {
                     let to = if nr.contains(name) { "optional → required" } else { "required → optional" };
-                    out.push(Change::new(true, "field", "changed", item.clone(), to.into()));
+                    out.push(Change::new(
+                        false,
+                        "field",
+                        "changed",
+                        item.clone(),
+                        format!("{to} (the builder's check)"),
+                    ));
+                }
+                if let Some(when) = newly_dropped(os, ns) {
+                    out.push(Change::new(false, "field", "deprecated", item.clone(), format!("dropped in {when}")));
                 }
                 // Inline parts (nested objects, inline enums) have no name of their own.
                 if os.get("$ref").is_none() && ns.get("$ref").is_none() {
@@ -217,6 +261,9 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
             out.push(Change::new(false, "operation", "added", label, String::new()));
             continue;
         };
+        if let Some(when) = newly_dropped(o.op, n.op) {
+            out.push(Change::new(false, "operation", "deprecated", label.clone(), format!("dropped in {when}")));
+        }
         if o.name != n.name {
             out.push(Change::new(
                 true,
@@ -231,7 +278,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
             let item = format!("{} {}: {} `{}`", key.0, key.1, k.1, k.0);
             match op.get(k) {
                 None => out.push(Change::new(
-                    *req,
+                    false,
                     "parameter",
                     "added",
                     item,
@@ -241,7 +288,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
                     out.push(Change::new(true, "parameter", "changed", item, format!("type {oty} → {ty}")))
                 }
                 Some((_, oreq)) if oreq != req => out.push(Change::new(
-                    *req,
+                    false,
                     "parameter",
                     "changed",
                     item,
@@ -312,6 +359,9 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
                     out.push(Change::new(true, "type", "changed", name.clone(), format!("{a} → {b}")));
                 } else {
                     diff_schema(old, new, name, o, n, &mut out);
+                }
+                if let Some(when) = newly_dropped(o, n) {
+                    out.push(Change::new(false, "type", "deprecated", name.clone(), format!("dropped in {when}")));
                 }
             }
         }
@@ -416,7 +466,7 @@ mod tests {
         assert!(find("operation", "removed", "/old").breaking);
         assert!(!find("parameter", "added", "`o`").breaking, "optional parameter");
         assert!(find("field", "changed", "R.a").breaking);
-        assert!(find("field", "added", "R.added").breaking, "constructible struct");
+        assert!(!find("field", "added", "R.added").breaking, "structs are non-exhaustive");
         assert!(find("field", "removed", "R.gone").breaking);
         assert!(!changes.iter().find(|c| c.kind == "enum value" && c.detail == "C").unwrap().breaking);
         assert!(changes.iter().find(|c| c.kind == "enum value" && c.detail == "B").unwrap().breaking);
@@ -426,9 +476,90 @@ mod tests {
         assert_eq!(required_bump(&changes[..0], "0.1.0"), "none");
         assert!(diff(&old, &old).is_empty(), "a spec does not differ from itself");
 
+        // Without normalisation, a nullable enum is another type; the surfaces
+        // below normalise (rule `nullable_is_absent`), and it is not.
         let enum_of =
             |nullable: bool| spec(json!({"E": {"type": "string", "enum": ["A"], "nullable": nullable}}), json!({}));
         let c = diff(&enum_of(false), &enum_of(true));
         assert!(c.iter().any(|c| c.kind == "type" && c.change == "changed" && c.breaking), "{c:#?}");
+    }
+
+    fn op(extra: Value) -> Value {
+        let mut o = json!({"operationId": "x", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/R"}}}}}});
+        o.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        o
+    }
+
+    fn text(v: &Value) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+
+    fn surface_diff(old: &Value, new: &Value, major: bool) -> Vec<Change> {
+        let (a, b) = surfaces(&text(old), None, &text(new), None, "rev-2.yaml", major).unwrap();
+        diff(&a, &b)
+    }
+
+    #[test]
+    fn what_a_revision_drops_is_deprecated_until_a_major_release() {
+        let old = spec(
+            json!({"R": {"type": "object", "properties": {"gone": {"type": "string"},
+                         "e": {"type": "string", "enum": ["A", "B"]}}},
+                   "Dropped": {"type": "object", "properties": {"a": {"type": "string"}}}}),
+            json!({"/x": {"get": op(json!({}))}, "/old": {"get": op(json!({"operationId": "old"}))}}),
+        );
+        let new = spec(
+            json!({"R": {"type": "object", "properties": {"e": {"type": "string", "enum": ["A"]}}}}),
+            json!({"/x": {"get": op(json!({}))}}),
+        );
+        let changes = surface_diff(&old, &new, false);
+        assert!(changes.iter().all(|c| !c.breaking), "{changes:#?}");
+        for (kind, item) in [("operation", "/old"), ("type", "Dropped"), ("field", "R.gone"), ("enum value", "R.e")] {
+            assert!(
+                changes.iter().any(|c| c.kind == kind && c.change == "deprecated" && c.item.contains(item)),
+                "{kind} {item}: {changes:#?}"
+            );
+        }
+        assert_eq!(required_bump(&changes, "0.2.0"), "patch");
+        let major = surface_diff(&old, &new, true);
+        for (kind, item) in [("operation", "/old"), ("type", "Dropped"), ("field", "R.gone"), ("enum value", "R.e")] {
+            assert!(
+                major.iter().any(|c| c.kind == kind && c.change == "removed" && c.item.contains(item) && c.breaking),
+                "{kind} {item}: {major:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nullability_and_optionality_do_not_break() {
+        let old = spec(
+            json!({"R": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"},
+                          "b": {"type": "string"}, "alg": {"$ref": "#/components/schemas/Alg"}}},
+                   "Alg": {"type": "string", "enum": ["RS256"]}}),
+            json!({"/x": {"get": op(json!({"parameters": [{"name": "q", "in": "query", "required": true,
+                                                                  "schema": {"type": "string"}}]}))}}),
+        );
+        let new = spec(
+            json!({"R": {"type": "object", "required": ["b"], "properties": {"a": {"type": "string"},
+                          "b": {"type": "string"}, "alg": {"$ref": "#/components/schemas/Alg"}}},
+                   "Alg": {"type": "string", "enum": ["RS256", null], "nullable": true}}),
+            json!({"/x": {"get": op(json!({"parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+                {"name": "r", "in": "query", "required": true, "schema": {"type": "string"}}]}))}}),
+        );
+        let changes = surface_diff(&old, &new, false);
+        assert!(changes.iter().all(|c| !c.breaking), "{changes:#?}");
+        assert_eq!(changes.iter().filter(|c| c.kind == "field" && c.change == "changed").count(), 2, "{changes:#?}");
+    }
+
+    #[test]
+    fn a_genuine_retype_breaks() {
+        let old = spec(json!({"R": {"type": "object", "properties": {"p": {"type": "string"}}}}), json!({}));
+        let new = spec(
+            json!({"R": {"type": "object", "properties": {"p": {"type": "array", "items": {"type": "string"}}}}}),
+            json!({}),
+        );
+        let changes = surface_diff(&old, &new, false);
+        assert!(changes.iter().any(|c| c.breaking && c.item == "R.p"), "{changes:#?}");
     }
 }

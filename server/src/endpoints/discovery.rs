@@ -28,19 +28,23 @@ impl DiscoveryEndpoint {
         Self { client }
     }
 
-    /// `GET /.well-known/openid-configuration`.
+    /// `GET /.well-known/openid-configuration` (needs operation
+    /// `service_configuration` in the spec).
     ///
     /// # Errors
     /// Failures to reach Authlete.
+    #[cfg(authlete_operation = "service_configuration")]
     pub async fn configuration(&self) -> Result<EndpointResponse, Error> {
         let metadata = self.client.service_configuration().send().await?.into_inner();
         Ok(public_json(serde_json::to_string(&metadata).unwrap_or_default()))
     }
 
-    /// `GET /jwks`: the public keys (an empty set when the service has none).
+    /// `GET /jwks`: the public keys (an empty set when the service has none;
+    /// needs operation `service_jwks_get` in the spec).
     ///
     /// # Errors
     /// Failures to reach Authlete.
+    #[cfg(authlete_operation = "service_jwks_get")]
     pub async fn jwks(&self) -> Result<EndpointResponse, Error> {
         // `None` (204) in revisions that document a body-less answer; through
         // JSON, so the code is the same for revisions that do not.

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use authlete::answer::AuthleteAnswer;
+#[cfg(authlete_operation = "auth_introspection")]
 use authlete::operation::auth_introspection::Success as IntrospectionResponse;
 use authlete::Authlete;
 use authlete::EndpointResponse;
@@ -97,6 +98,7 @@ impl ResourceRequest {
 /// The outcome of checking a request to a protected resource: granted only
 /// on `/auth/introspection`'s `OK` (see the [module docs](super) for the
 /// rule).
+#[cfg(authlete_operation = "auth_introspection")]
 #[derive(Debug, Clone)]
 pub enum Access {
     /// The token is valid and has the scopes: serve the resource. The
@@ -109,11 +111,13 @@ pub enum Access {
 
 /// The flags of an introspection answer that must not be `false` (nor a
 /// value that did not decode) for access to be granted.
+#[cfg(authlete_operation = "auth_introspection")]
 const GRANT_FLAGS: [&str; 3] = ["usable", "existent", "sufficient"];
 
 /// Whether an `/auth/introspection` answer grants access: action `OK`, and
 /// no [`GRANT_FLAGS`] flag false or undecodable. Read by wire name, so that a
 /// value kept raw (it did not decode) is seen, and every revision builds.
+#[cfg(authlete_operation = "auth_introspection")]
 fn grants(answer: &IntrospectionResponse) -> bool {
     if answer.action() != Some("OK") {
         return false;
@@ -135,6 +139,7 @@ fn grants(answer: &IntrospectionResponse) -> bool {
 /// }
 /// # Ok(()) }
 /// ```
+#[cfg(authlete_operation = "auth_introspection")]
 #[derive(Debug, Clone)]
 pub struct ResourceServer {
     client: Authlete,
@@ -142,6 +147,7 @@ pub struct ResourceServer {
     realm: String,
 }
 
+#[cfg(authlete_operation = "auth_introspection")]
 impl ResourceServer {
     /// A resource server using `client`, requiring no particular scope.
     pub fn new(client: Authlete) -> Self {
@@ -183,11 +189,13 @@ impl ResourceServer {
 /// authorization server about tokens. Authenticate the resource server
 /// yourself before calling [`handle`](Self::handle): the endpoint must not
 /// answer strangers.
+#[cfg(authlete_operation = "auth_introspection_standard")]
 #[derive(Debug, Clone)]
 pub struct StandardIntrospectionEndpoint {
     client: Authlete,
 }
 
+#[cfg(authlete_operation = "auth_introspection_standard")]
 impl StandardIntrospectionEndpoint {
     /// An introspection endpoint using `client`.
     pub fn new(client: Authlete) -> Self {
