@@ -8,9 +8,17 @@ pub fn normalised() -> Value {
     serde_json::from_str(&std::fs::read_to_string(env!("AUTHLETE_NORMALISED_SPEC")).unwrap()).unwrap()
 }
 
-/// The spec file as given (vendored or `AUTHLETE_OPENAPI_SPEC`).
+/// The spec file as given (vendored or `AUTHLETE_OPENAPI_SPEC`), with the
+/// retained items the build added back (`openapi/retained.yaml`).
 pub fn raw() -> Value {
-    serde_norway::from_str(&std::fs::read_to_string(env!("AUTHLETE_SPEC_PATH")).unwrap()).unwrap()
+    let mut spec: Value =
+        serde_norway::from_str(&std::fs::read_to_string(env!("AUTHLETE_SPEC_PATH")).unwrap()).unwrap();
+    let retained = env!("AUTHLETE_RETAINED_PATH");
+    if !retained.is_empty() {
+        let kept: Value = serde_norway::from_str(&std::fs::read_to_string(retained).unwrap()).unwrap();
+        authlete_codegen::retained::merge(&mut spec, &kept);
+    }
+    spec
 }
 
 /// Follows a local `$ref`.
