@@ -78,7 +78,10 @@ fn run() -> Result<(), String> {
     write_if_changed(&out_dir.join("normalisation.log"), &(output.log.join("\n") + "\n"))?;
     println!("cargo:rustc-env=AUTHLETE_SPEC_PATH={}", spec_path.display());
     // The retained file the build merged (empty: none), for the tests that read the spec.
-    println!("cargo:rustc-env=AUTHLETE_RETAINED_PATH={}", retained_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+    println!(
+        "cargo:rustc-env=AUTHLETE_RETAINED_PATH={}",
+        retained_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+    );
     operation_cfgs(&manifest_dir, &output.operations)
 }
 

@@ -9,6 +9,10 @@
 //! parameters, `sub` and `aud` style; and the answer's HTTP response
 //! ([`AuthleteAnswer::to_http_response`](crate::answer::AuthleteAnswer::to_http_response)).
 //!
+//! Built only when the spec in use has the operations `auth_token` and
+//! `idtoken_reissue` (`cfg(authlete_operation = "..")`, set by the build
+//! script from the spec).
+//!
 //! ```no_run
 //! # async fn demo(authlete: authlete::Authlete) -> Result<(), authlete::Error> {
 //! use authlete::answer::AuthleteAnswer;

@@ -52,6 +52,14 @@
 //! - authenticate the callers of the introspection endpoint (resource
 //!   servers), which must not answer strangers.
 //!
+//! # Helpers and the spec
+//!
+//! A helper is built only when the `authlete` client's spec has the
+//! operations it calls: the build script reads them from `authlete`'s
+//! (`links` metadata) and sets `cfg(authlete_operation = "..")`. With a spec
+//! of your own (`AUTHLETE_OPENAPI_SPEC`) that lacks one, the helper is left
+//! out and the build prints one warning naming the operations.
+//!
 //! # Features
 //!
 //! - `axum`: `IntoResponse` for [`Error`] (and, through `authlete/axum`,

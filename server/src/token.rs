@@ -59,6 +59,10 @@ where
 /// - everything else: the answer's HTTP response
 ///   ([`AuthleteAnswer::next_after_client_auth`]).
 ///
+/// Built only when the spec in use has the operations `auth_token`,
+/// `auth_token_issue`, `auth_token_fail`, `idtoken_reissue` and
+/// `auth_token_delete_by_access_token_identifier` (see the crate docs).
+///
 /// A `DPoP-Nonce` from `/auth/token` is carried to the final response. The
 /// client's credentials (Basic), DPoP proof, certificate and attestation
 /// headers all reach `/auth/token` from [`ClientRequest`].

@@ -13,6 +13,11 @@
 //! | userinfo | [`UserinfoEndpoint`] | `/auth/userinfo`, then `/issue` |
 //! | discovery and JWK Set | [`DiscoveryEndpoint`] | `/service/configuration`, `/service/jwks/get` |
 //!
+//! Each helper is built only when the spec in use has the operations it
+//! calls (the table's APIs; `cfg(authlete_operation = "..")`, from the
+//! spec): one built against a spec without them leaves the helper out, and
+//! the build prints one warning naming the operations.
+//!
 //! Device authorization and CIBA are not here yet: their answers map
 //! through [`AuthleteAnswer::next`]
 //! like every other.
