@@ -62,7 +62,7 @@
 //!   under names that do not depend on the spec's schema names;
 //! - [`answer`]: Authlete's `action` + `responseContent` answers as the HTTP
 //!   responses your endpoints send ([`EndpointResponse`]);
-//! - [`idtoken`]: the ID token reissue of a refresh-token grant;
+//! - `idtoken`: the ID token reissue of a refresh-token grant;
 //! - [`raw`]: progenitor's generated client itself (the escape hatch).
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -407,6 +407,8 @@ pub fn optional<T>(field: Field<T>, type_name: &'static str, wire_name: &'static
 /// The typed value of a required field, or why there is none.
 #[doc(hidden)]
 #[inline]
+// A spec whose lists and maps are all optional does not call it.
+#[allow(dead_code)]
 pub fn required<T, E: serde::de::Error>(
     field: Field<T>,
     type_name: &'static str,

@@ -19,7 +19,7 @@
 //! - `retained <old.yaml> <new.yaml> --out FILE`: what `sync-spec` would
 //!   keep moving from one spec to the other (to build a revision as a
 //!   release of the crate would: `AUTHLETE_RETAINED=FILE`).
-//! - `semver-judge`, `semver-pairs <a.yaml> <b.yaml> ...`: cargo-semver-checks
+//! - `semver-judge`, `semver-pairs <a.yaml> <b.yaml> ...`, `semver-rules`: cargo-semver-checks
 //!   against `spec-diff` (see `semver.rs`).
 //! - `without-helper-operations <spec.yaml> --out FILE`: the spec less every
 //!   operation the hand-written code names in `cfg(authlete_operation = "..")`
@@ -45,6 +45,7 @@ const USAGE: &str = "usage: cargo xtask sync-spec <upstream.yaml> [--major]
        cargo xtask retained <old.yaml> <new.yaml> --out <file.yaml>
        cargo xtask semver-judge
        cargo xtask semver-pairs <a.yaml> <b.yaml> [<c.yaml> ...]
+       cargo xtask semver-rules
        cargo xtask without-helper-operations <spec.yaml> --out <file.yaml>
        cargo xtask other-generator-spec <spec.yaml> --out <file.yaml>
        cargo xtask public-api";
@@ -74,6 +75,7 @@ fn main() {
         Some("without-helper-operations") => without_helper_operations(&args[1..]),
         Some("semver-judge") => semver_judge(),
         Some("semver-pairs") => semver_pairs(&args[1..]),
+        Some("semver-rules") => semver_rules(),
         _ => Err(USAGE.to_string()),
     };
     if let Err(e) = result {
@@ -237,6 +239,59 @@ fn verdict(changes: &[spec_diff::Change], failed: Vec<String>) -> semver::Verdic
         spec_diff_breaking: breaking,
         spec_diff_additive: changes.len() - breaking,
         semver_checks_failed: failed,
+        only_retypes: changes.iter().filter(|c| c.breaking).all(|c| c.change == "changed"),
+    }
+}
+
+/// `cargo xtask semver-rules`: for each case of [`semver::CASES`], the
+/// fixture spec before and after the change, built with today's code;
+/// spec-diff must give the case's verdict, and cargo-semver-checks the same.
+fn semver_rules() -> Result<(), String> {
+    semver::check_installed()?;
+    let root = repo_root();
+    let work = semver::work_dir(&root).join("rules");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let fixture = root.join("codegen/tests/fixture/spec.yaml");
+    let old_text = read(&fixture)?;
+    let old = spec::parse(&old_text)?;
+    let baseline = work.join("fixture.json");
+    semver::rustdoc_json(&root, Some(&fixture), None, &baseline)?;
+    let mut rows = Vec::new();
+    let mut wrong = Vec::new();
+    for (i, case) in semver::CASES.iter().enumerate() {
+        let mut new = old.clone();
+        (case.change)(&mut new);
+        let new_text = spec::to_yaml(&new)?;
+        let new_path = work.join(format!("case-{i}.yaml"));
+        std::fs::write(&new_path, &new_text).map_err(|e| e.to_string())?;
+        let kept_path = work.join(format!("case-{i}-retained.yaml"));
+        let kept = if case.major {
+            serde_json::json!({})
+        } else {
+            retained::retained(&stripped(&old_text)?, &stripped(&new_text)?, &format!("case-{i}.yaml"))
+        };
+        std::fs::write(&kept_path, spec::to_yaml(&kept)?).map_err(|e| e.to_string())?;
+        let current = work.join(format!("case-{i}.json"));
+        semver::rustdoc_json(&root, Some(&new_path), Some(&kept_path), &current)?;
+        let (a, b) = spec_diff::surfaces(&old_text, None, &new_text, None, &format!("case-{i}.yaml"), case.major)?;
+        let v = verdict(&spec_diff::diff(&a, &b), semver::failed_lints(&root, &baseline, &current)?);
+        if !v.agree() || (v.spec_diff_breaking > 0) != case.breaking {
+            wrong.push(case.name);
+        }
+        rows.push(format!(
+            "{} {} |",
+            semver::row(case.name, &v),
+            if case.breaking { "breaking" } else { "not breaking" }
+        ));
+    }
+    println!("| change | spec-diff | cargo-semver-checks | agree | the rule says |\n|---|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("spec-diff, cargo-semver-checks and the rules do not agree on: {}", wrong.join(", ")))
     }
 }
 

@@ -87,7 +87,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "required_fields_are_options",
         phase: Phase::Before,
-        expect: Expect::Always,
+        expect: Expect::WhenPresent,
         apply: |c| required_fields_are_options::required_fields_are_options(&mut c.file),
     },
     Rule {

@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// builder's `Default` starts as `Err(..)` (typify's mark of a required
 /// field) and whose type is not already absent-able (`Option`, `Vec`, a
 /// map) becomes `Option<T>`, skipped when `None` on the wire, as optional
-/// fields are. The builder keeps checking it: its field becomes
+/// fields are (a required list or map reads absent as empty: `#[serde(default)]`).
+/// The builder keeps checking it: its field becomes
 /// `Result<Option<T>, String>` still starting unset, its setter sets
 /// `Some`, and converting a struct back into a builder leaves a `None`
 /// field unset (`set_x(None)` unsets too: rule `plain_setters`).
@@ -43,7 +44,14 @@ pub fn required_fields_are_options(file: &mut syn::File) -> usize {
         let syn::Fields::Named(fields) = &mut s.fields else { continue };
         for f in fields.named.iter_mut() {
             let Some(ident) = f.ident.as_ref().map(ToString::to_string) else { continue };
-            if !names.contains(&ident) || absent_able(&f.ty) {
+            if !names.contains(&ident) {
+                continue;
+            }
+            if absent_able(&f.ty) {
+                // A required list or map absent on the wire is empty, as an optional one.
+                if option_inner(&f.ty).is_none() && !super::has_serde_flag(&f.attrs, "default") {
+                    add_to_serde(&mut f.attrs, quote::quote!(default));
+                }
                 continue;
             }
             let ty = f.ty.clone();
@@ -105,7 +113,10 @@ fn absent_able(ty: &syn::Type) -> bool {
 }
 
 fn skip_when_none(attrs: &mut Vec<syn::Attribute>) {
-    let skip: proc_macro2::TokenStream = quote::quote!(skip_serializing_if = "::std::option::Option::is_none");
+    add_to_serde(attrs, quote::quote!(skip_serializing_if = "::std::option::Option::is_none"));
+}
+
+fn add_to_serde(attrs: &mut Vec<syn::Attribute>, skip: proc_macro2::TokenStream) {
     for a in attrs.iter_mut() {
         if !a.path().is_ident("serde") {
             continue;
@@ -219,8 +230,8 @@ mod tests {
         );
         // Still unset until set: the builder checks it.
         assert!(t.contains("access_token : Err (\"no value supplied for access_token\""), "{t}");
-        // A required list is already absent-able: unchanged.
-        assert!(t.contains("pub scopes : :: std :: vec :: Vec"), "{t}");
+        // A required list is already absent-able: its type stays, absent reads as empty.
+        assert!(t.contains("# [serde (default)] pub scopes : :: std :: vec :: Vec"), "{t}");
         assert!(t.contains("scopes : Ok (value . scopes)"), "{t}");
     }
 
