@@ -1,21 +1,19 @@
 //! `cfg(authlete_operation = "x")` for every operation of the `authlete`
 //! client this crate is built on (its build script passes them as `links`
-//! metadata): a helper that needs an operation the spec in use lacks is left
+//! metadata, `DEP_AUTHLETE_<series>_OPERATIONS`): a helper that needs an operation the spec in use lacks is left
 //! out, and this script prints one warning naming what was.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 fn main() {
-    println!("cargo::rerun-if-env-changed=DEP_AUTHLETE_OPERATIONS");
+    // `DEP_<links>_OPERATIONS`, whatever release series `links` names.
+    let (key, list) =
+        std::env::vars().find(|(k, _)| k.starts_with("DEP_AUTHLETE") && k.ends_with("_OPERATIONS")).unwrap_or_default();
+    println!("cargo::rerun-if-env-changed={key}");
     println!("cargo::rustc-check-cfg=cfg(authlete_operation, values(any()))");
     println!("cargo::rustc-check-cfg=cfg(authlete_helpers_complete)");
-    let operations: BTreeSet<String> = std::env::var("DEP_AUTHLETE_OPERATIONS")
-        .unwrap_or_default()
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let operations: BTreeSet<String> = list.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
     for op in &operations {
         println!("cargo::rustc-cfg=authlete_operation=\"{op}\"");
     }

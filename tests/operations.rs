@@ -1,9 +1,12 @@
 //! Every operation of the spec the crate was built from has its method.
 //!
-//! The operations are read from the spec file itself (not from anything
-//! generated), so an operation lost by a normalisation rule or by progenitor
-//! fails here. Runs for whichever revision `AUTHLETE_OPENAPI_SPEC` selected.
+//! The operations are read from the spec file itself and the retained
+//! file the build merged (not from anything generated), so an operation lost
+//! by a normalisation rule or by progenitor fails here. Runs for whichever revision `AUTHLETE_OPENAPI_SPEC` selected.
 
+#[allow(dead_code)]
+#[path = "support/spec.rs"]
+mod spec;
 #[path = "support/tables.rs"]
 mod tables;
 
@@ -11,16 +14,14 @@ use std::collections::BTreeSet;
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// The spec file's operations, with the ones the build retained.
 fn spec_operations() -> BTreeSet<(String, String)> {
-    let path = env!("AUTHLETE_SPEC_PATH");
-    let text = std::fs::read_to_string(path).expect("spec readable");
-    let doc: serde_norway::Value = serde_norway::from_str(&text).expect("spec parses");
+    let doc = spec::raw();
     let mut ops = BTreeSet::new();
-    for (p, item) in doc["paths"].as_mapping().expect("paths") {
-        for (m, _) in item.as_mapping().expect("path item") {
-            let m = m.as_str().unwrap();
-            if METHODS.contains(&m) {
-                ops.insert((m.to_ascii_uppercase(), p.as_str().unwrap().to_string()));
+    for (p, item) in doc["paths"].as_object().expect("paths") {
+        for m in item.as_object().expect("path item").keys() {
+            if METHODS.contains(&m.as_str()) {
+                ops.insert((m.to_ascii_uppercase(), p.clone()));
             }
         }
     }

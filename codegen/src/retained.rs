@@ -26,13 +26,34 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 pub fn retained(before: &Value, new: &Value, revision: &str) -> Value {
     let mut out = Map::new();
     let mut paths = Map::new();
+    // An operation whose method name the new spec still has was moved (its
+    // path spelt otherwise), not dropped: keeping it would make two.
+    let names_now = operation_names(new);
     for (path, item) in before.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let methods = methods_of(item);
         for (method, op) in item.as_object().into_iter().flatten() {
-            if !METHODS.contains(&method.as_str()) || new.pointer(&pointer(&["paths", path, method])).is_some() {
+            if !METHODS.contains(&method.as_str())
+                || new.pointer(&pointer(&["paths", path, method])).is_some()
+                || names_now.contains(&crate::normalise::operation_name(method, path, &methods))
+            {
                 continue;
             }
+            let mut kept = marked(op, revision);
+            // Parameters declared on the path item go with the operation.
+            if let (Some(shared), Some(map)) = (item.get("parameters").and_then(Value::as_array), kept.as_object_mut())
+            {
+                let own = map.entry("parameters").or_insert_with(|| Value::Array(Vec::new()));
+                if let Some(own) = own.as_array_mut() {
+                    let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+                    for p in shared {
+                        if !own.iter().any(|o| key(o) == key(p)) {
+                            own.push(p.clone());
+                        }
+                    }
+                }
+            }
             let entry = paths.entry(path.clone()).or_insert_with(|| Value::Object(Map::new()));
-            entry[method.as_str()] = marked(op, revision);
+            entry[method.as_str()] = kept;
         }
     }
     if !paths.is_empty() {
@@ -182,6 +203,22 @@ fn merge_schema(now: &mut Value, part: &Value, label: &str, log: &mut Vec<String
     if let (Some(items), Some(part_items)) = (now.get_mut("items"), part.get("items")) {
         merge_schema(items, part_items, &format!("{label}[]"), log);
     }
+}
+
+fn methods_of(item: &Value) -> Vec<&str> {
+    item.as_object().into_iter().flatten().map(|(m, _)| m.as_str()).filter(|m| METHODS.contains(m)).collect()
+}
+
+/// The Rust method names of a spec's operations (rule `name_operations`).
+fn operation_names(spec: &Value) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for (path, item) in spec.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let methods = methods_of(item);
+        for method in &methods {
+            out.insert(crate::normalise::operation_name(method, path, &methods));
+        }
+    }
+    out
 }
 
 fn marked(item: &Value, revision: &str) -> Value {
@@ -351,6 +388,20 @@ mod tests {
         let later = retained(&spec, &new(), "rev-3");
         assert_eq!(later["paths"]["/api/info"]["get"][DROPPED_IN], "rev-2");
         assert_eq!(later["components"]["schemas"]["token_type"][DROPPED_VALUES], json!({"B": "rev-2"}));
+    }
+
+    #[test]
+    fn a_moved_operation_is_not_retained_and_path_parameters_go_with_a_kept_one() {
+        let before = json!({"paths": {
+            "/api/{serviceId}/client/get/{clientId}": {"get": {"responses": {}}},
+            "/api/{serviceId}/gone/{id}": {"parameters": [{"name": "id", "in": "path", "required": true}],
+                                         "get": {"responses": {}}}
+        }});
+        // The same method name from another spelling of the path.
+        let new = json!({"paths": {"/api/{serviceId}/client/get/{client_id}": {"get": {"responses": {}}}}});
+        let r = retained(&before, &new, "rev-2");
+        assert!(r["paths"].get("/api/{serviceId}/client/get/{clientId}").is_none(), "{r}");
+        assert_eq!(r["paths"]["/api/{serviceId}/gone/{id}"]["get"]["parameters"][0]["name"], "id");
     }
 
     #[test]

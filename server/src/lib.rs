@@ -73,37 +73,39 @@
 #![cfg_attr(not(authlete_helpers_complete), allow(dead_code, unused_imports))]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// A helper that needs an operation the spec in use lacks is left out:
-// `cfg(authlete_operation = "..")` (build.rs), its docs name the operations.
-#[cfg(all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue"))]
-mod claims;
+/// The items after `=>`, each built only when the spec in use has the
+/// operations the `cfg` before it names (`cfg(authlete_operation = "..")`,
+/// set by build.rs from the spec): a helper that needs an operation the
+/// spec lacks is left out.
+macro_rules! with_operations {
+    ($cfg:meta => $($item:item)*) => { $(#[cfg($cfg)] $item)* };
+}
+
 mod client_request;
 pub mod endpoints;
 mod error;
-#[cfg(all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue"))]
-mod password;
 mod proxy_cert;
-#[cfg(all(
-    authlete_operation = "auth_token",
-    authlete_operation = "auth_token_issue",
-    authlete_operation = "auth_token_fail",
-    authlete_operation = "idtoken_reissue",
-    authlete_operation = "auth_token_delete_by_access_token_identifier"
-))]
-mod token;
 
-#[cfg(all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue"))]
-pub use claims::{BoxFuture, ClaimsDecision, ClaimsProvider, GrantContext, UserClaims};
 pub use client_request::ClientRequest;
 pub use error::Error;
-#[cfg(all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue"))]
-pub use password::{Authenticated, PasswordAuthenticator, PasswordCredentials, TokenProperty};
 pub use proxy_cert::ProxyCertHeaders;
-#[cfg(all(
-    authlete_operation = "auth_token",
-    authlete_operation = "auth_token_issue",
-    authlete_operation = "auth_token_fail",
-    authlete_operation = "idtoken_reissue",
-    authlete_operation = "auth_token_delete_by_access_token_identifier"
-))]
-pub use token::{GrantHandler, TokenEndpoint, INVALID_GRANT_BODY};
+
+with_operations! {
+    all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue") =>
+    mod claims;
+    mod password;
+    pub use claims::{BoxFuture, ClaimsDecision, ClaimsProvider, GrantContext, UserClaims};
+    pub use password::{Authenticated, PasswordAuthenticator, PasswordCredentials, TokenProperty};
+}
+
+with_operations! {
+    all(
+        authlete_operation = "auth_token",
+        authlete_operation = "auth_token_issue",
+        authlete_operation = "auth_token_fail",
+        authlete_operation = "idtoken_reissue",
+        authlete_operation = "auth_token_delete_by_access_token_identifier"
+    ) =>
+    mod token;
+    pub use token::{GrantHandler, TokenEndpoint, INVALID_GRANT_BODY};
+}

@@ -42,7 +42,7 @@ const USAGE: &str = "usage: cargo xtask sync-spec <upstream.yaml> [--major]
        cargo xtask spec-diff <old.yaml> <new.yaml> [--major] [--json]
        cargo xtask check-version
        cargo xtask vendor-spec <upstream.yaml> [--out openapi/authlete-api.yaml]
-       cargo xtask retained <old.yaml> <new.yaml> --out <file.yaml>
+       cargo xtask retained <old.yaml> <new.yaml> --out <file.yaml> [--old-retained <file.yaml>]
        cargo xtask semver-judge
        cargo xtask semver-pairs <a.yaml> <b.yaml> [<c.yaml> ...]
        cargo xtask semver-rules
@@ -175,12 +175,19 @@ fn stripped(text: &str) -> Result<serde_json::Value, String> {
 }
 
 fn retained_command(args: &[String]) -> Result<(), String> {
-    let [old, new, flag, out] = args else { return Err(USAGE.to_string()) };
-    if flag != "--out" {
-        return Err(USAGE.to_string());
+    let (old, new, out, old_retained) = match args {
+        [old, new, flag, out] if flag == "--out" => (old, new, out, None),
+        [old, new, flag, out, flag2, kept] if flag == "--out" && flag2 == "--old-retained" => {
+            (old, new, out, Some(kept))
+        }
+        _ => return Err(USAGE.to_string()),
+    };
+    // What OLD kept itself is kept on (as `sync-spec` does).
+    let mut before = stripped(&read(Path::new(old))?)?;
+    if let Some(kept) = old_retained {
+        retained::merge(&mut before, &spec::parse(&read(Path::new(kept))?)?);
     }
-    let kept =
-        retained::retained(&stripped(&read(Path::new(old))?)?, &stripped(&read(Path::new(new))?)?, &file_name(new));
+    let kept = retained::retained(&before, &stripped(&read(Path::new(new))?)?, &file_name(new));
     std::fs::write(out, format!("{RETAINED_HEADER}{}", spec::to_yaml(&kept)?))
         .map_err(|e| format!("cannot write {out}: {e}"))?;
     eprintln!("wrote {out}");
@@ -492,6 +499,16 @@ fn cargo_version() -> Result<String, String> {
         .ok_or_else(|| "no package version in Cargo.toml".into())
 }
 
+/// The `links` value of a version's release series: `authlete_0_2` for
+/// 0.2.x, `authlete_1` for 1.x (two series may be in one dependency graph).
+fn links_for(version: &str) -> String {
+    match parse_version(version) {
+        Some((0, minor, _)) => format!("authlete_0_{minor}"),
+        Some((major, _, _)) => format!("authlete_{major}"),
+        None => "authlete".into(),
+    }
+}
+
 fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
     let mut parts = v.split(['.', '-', '+']).map(|p| p.parse::<u64>().ok());
     Some((parts.next()??, parts.next()??, parts.next()??))
@@ -647,6 +664,10 @@ fn check_version() -> Result<(), String> {
         ));
     }
     let current = cargo_version()?;
+    let links = links_for(&current);
+    if !read(&root.join("Cargo.toml"))?.contains(&format!("links = \"{links}\"")) {
+        return Err(format!("Cargo.toml's `links` must name the release series of {current}: `links = \"{links}\"`"));
+    }
     if !bump_satisfied(&released, &current, bump) {
         return Err(format!(
             "the vendored spec changed the API since {released} in a way that needs a {bump} version bump \
@@ -678,6 +699,13 @@ mod tests {
     #[test]
     fn the_last_release_and_its_spec_are_read_from_the_changelog() {
         assert_eq!(last_release(CHANGELOG_TEXT), Some(("0.1.0".into(), "a.yaml".into(), "abc".into())));
+    }
+
+    #[test]
+    fn links_names_the_release_series() {
+        assert_eq!(links_for("0.2.0"), "authlete_0_2");
+        assert_eq!(links_for("0.2.7"), "authlete_0_2");
+        assert_eq!(links_for("1.4.0"), "authlete_1");
     }
 
     #[test]

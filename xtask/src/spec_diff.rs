@@ -12,8 +12,9 @@
 //! |---|---|---|
 //! | operation, type, field or enum value added | additive | a new method, type, setter or variant; structs are `#[non_exhaustive]` and enums open |
 //! | operation, type, field or enum value dropped upstream | **deprecated** (additive) | kept from `openapi/retained.yaml` and `#[deprecated]` until a major release (`sync-spec --major`, or `spec-diff --major`: then **breaking**) |
-//! | field or parameter required ↔ optional, nullable or not | additive | every field is `Option<T>` (a list `Vec<T>`, a map a map) whatever the spec requires; only the builder's check moves, and Authlete refused the call without the field anyway |
-//! | parameter added, optional or required | additive | a new setter (a required one is checked by `send()`, as Authlete would) |
+//! | field required ↔ optional, nullable or not | additive | every field is `Option<T>` (a list `Vec<T>`, a map a map) whatever the spec requires; only the builder's check moves, and Authlete refused the call without the field anyway |
+//! | parameter required → optional; parameter added, optional or required | additive | a new setter (`set_x` for an optional one; a required one is checked by `send()`, as Authlete would) |
+//! | parameter optional → required | breaking | the operation builder's `set_x` is gone (progenitor types a required parameter `T`) |
 //! | operation's Rust name changed | breaking | a method is gone |
 //! | type of a field, parameter, type or body changed; body-less success added | breaking | a genuine retype |
 //! | parameter removed | breaking | its setter is gone (parameters are not retained) |
@@ -95,10 +96,9 @@ fn resolve<'a>(spec: &'a Value, mut v: &'a Value) -> &'a Value {
     v
 }
 
-/// A schema's type as the generated Rust sees it: a `$ref` is its name;
-/// `nullable` counts (typify wraps a nullable enum in a newtype of
-/// `Option`, so turning it on changes the Rust type — a difference
-/// cargo-semver-checks found between 2025-11-06 and 2026-01-21).
+/// A schema's type as the generated Rust sees it: a `$ref` is its name.
+/// `nullable` would count (typify wraps a nullable enum in a newtype of
+/// `Option`), but [`surfaces`] normalise it away (`nullable_is_absent`).
 fn signature(s: &Value) -> String {
     let base = base_signature(s);
     if s.get("nullable").and_then(Value::as_bool) == Some(true) {
@@ -288,7 +288,8 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
                     out.push(Change::new(true, "parameter", "changed", item, format!("type {oty} → {ty}")))
                 }
                 Some((_, oreq)) if oreq != req => out.push(Change::new(
-                    false,
+                    // A required parameter of an operation builder has no `set_x`.
+                    *req,
                     "parameter",
                     "changed",
                     item,

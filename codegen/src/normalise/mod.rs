@@ -94,6 +94,32 @@ pub(crate) fn for_each_operation(spec: &mut Value, mut f: impl FnMut(&str, &str,
     }
 }
 
+/// Calls `f` on every object of the document that can be a schema, depth
+/// first: not a `properties` map itself, nor the values of `enum`,
+/// `default`, `example` and `x-` extensions (data; a property of that name
+/// is visited).
+pub(crate) fn for_each_object(value: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) {
+    fn walk(value: &mut Value, names_properties: bool, f: &mut impl FnMut(&mut Map<String, Value>)) {
+        match value {
+            Value::Object(map) => {
+                // A map of property names is not a schema: a property may be called `nullable`.
+                if !names_properties {
+                    f(map);
+                }
+                for (k, v) in map.iter_mut() {
+                    let data = matches!(k.as_str(), "enum" | "default" | "example") || k.starts_with("x-");
+                    if names_properties || !data {
+                        walk(v, !names_properties && k == "properties", f);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, false, f)),
+            _ => {}
+        }
+    }
+    walk(value, false, f)
+}
+
 /// Follows local `$ref`s (`#/a/b/c`) until a non-reference object is reached.
 pub(crate) fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
     for _ in 0..32 {

@@ -8,27 +8,15 @@ use serde_json::Value;
 /// `Option` instead, so without this rule a revision that makes a schema
 /// nullable would change the Rust type of every field that uses it.
 pub fn nullable_is_absent(spec: &mut Value, log: &mut Vec<String>) {
-    fn walk(value: &mut Value, count: &mut usize) {
-        match value {
-            Value::Object(map) => {
-                if map.remove("nullable").is_some() {
-                    *count += 1;
-                }
-                if let Some(Value::Array(values)) = map.get_mut("enum") {
-                    values.retain(|v| !v.is_null());
-                }
-                for (k, v) in map.iter_mut() {
-                    if k != "enum" && k != "default" && k != "example" {
-                        walk(v, count);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
-            _ => {}
-        }
-    }
     let mut count = 0;
-    walk(spec, &mut count);
+    super::for_each_object(spec, &mut |map| {
+        if map.remove("nullable").is_some() {
+            count += 1;
+        }
+        if let Some(Value::Array(values)) = map.get_mut("enum") {
+            values.retain(|v| !v.is_null());
+        }
+    });
     if count > 0 {
         log.push(format!("{count} nullable schemas typed as absent-able (`Option`, `null` ≡ absent)"));
     }
@@ -45,8 +33,15 @@ mod tests {
             "alg": {"type": "string", "enum": ["RS256", null], "nullable": true},
             "t": {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "string"}, "nullable": true}}}
         }}});
+        spec["components"]["schemas"]["t"]["properties"]["nullable"] = json!({"type": "boolean"});
         let mut log = vec![];
         nullable_is_absent(&mut spec, &mut log);
+        assert_eq!(
+            spec["components"]["schemas"]["t"]["properties"]["nullable"],
+            json!({"type": "boolean"}),
+            "a property"
+        );
+        spec["components"]["schemas"]["t"]["properties"].as_object_mut().unwrap().remove("nullable");
         assert_eq!(spec["components"]["schemas"]["alg"], json!({"type": "string", "enum": ["RS256"]}));
         assert_eq!(
             spec["components"]["schemas"]["t"]["properties"]["a"],

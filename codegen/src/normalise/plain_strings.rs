@@ -7,30 +7,18 @@ use serde_json::Value;
 /// regress) are dropped. What Authlete sends is never refused for its
 /// formatting, and a revision that adds such a format still builds.
 pub fn plain_strings(spec: &mut Value, log: &mut Vec<String>) {
-    fn walk(value: &mut Value, count: &mut usize) {
-        match value {
-            Value::Object(map) => {
-                if map.get("type").and_then(Value::as_str) == Some("string") {
-                    if map.get("format").and_then(Value::as_str).is_some_and(|f| TYPED_STRING_FORMATS.contains(&f)) {
-                        map.remove("format");
-                        *count += 1;
-                    }
-                    if map.remove("pattern").is_some() {
-                        *count += 1;
-                    }
-                }
-                for (k, v) in map.iter_mut() {
-                    if k != "enum" && k != "default" {
-                        walk(v, count);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, count)),
-            _ => {}
-        }
-    }
     let mut count = 0;
-    walk(spec, &mut count);
+    super::for_each_object(spec, &mut |map| {
+        if map.get("type").and_then(Value::as_str) == Some("string") {
+            if map.get("format").and_then(Value::as_str).is_some_and(|f| TYPED_STRING_FORMATS.contains(&f)) {
+                map.remove("format");
+                count += 1;
+            }
+            if map.remove("pattern").is_some() {
+                count += 1;
+            }
+        }
+    });
     if count > 0 {
         log.push(format!("{count} string format/pattern constraints kept as plain strings"));
     }

@@ -1,7 +1,7 @@
 //! Rule `linear_builder_conversions` (see ARCHITECTURE.md for why, beside the other rules).
 
 use super::{builder_module, constructor_mut, is_default_impl, literal_error, member_name, self_name, types_module};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// In `types::builder`, `TryFrom<builder::X> for X` whose body is
 /// `Ok(Self { f: value.f?, .. })` becomes: the first field error (in field
@@ -13,17 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn linear_builder_conversions(file: &mut syn::File) -> usize {
     let Some(types) = types_module(file) else { return 0 };
     let Some(builder) = builder_module(types) else { return 0 };
-    // Each builder's required fields and their "unset" messages, from its
-    // `Default` (`Err("no value supplied for x".to_string())`).
-    let mut unset: BTreeMap<String, BTreeMap<String, syn::LitStr>> = BTreeMap::new();
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        let Some(name) = self_name(imp).filter(|_| is_default_impl(imp)) else { continue };
-        let Some(init) = constructor_mut(imp, "default") else { continue };
-        let found =
-            init.fields.iter().filter_map(|fv| Some((member_name(&fv.member), literal_error(&fv.expr)?))).collect();
-        unset.insert(name, found);
-    }
+    let unset = super::unset_at_start(builder);
     let mut converted = BTreeSet::new();
     for item in builder.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };

@@ -263,6 +263,22 @@ pub(crate) fn has_serde_flag(attrs: &[syn::Attribute], flag: &str) -> bool {
     })
 }
 
+/// Each typify builder of `builder` with its required fields and their
+/// "unset" messages, read from its `Default` (typify starts a required field
+/// as `Err("no value supplied for x".to_string())`).
+pub(crate) fn unset_at_start(builder: &mut [syn::Item]) -> BTreeMap<String, BTreeMap<String, syn::LitStr>> {
+    let mut unset = BTreeMap::new();
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let Some(name) = self_name(imp).filter(|_| is_default_impl(imp)) else { continue };
+        let Some(init) = constructor_mut(imp, "default") else { continue };
+        let found =
+            init.fields.iter().filter_map(|fv| Some((member_name(&fv.member), literal_error(&fv.expr)?))).collect();
+        unset.insert(name, found);
+    }
+    unset
+}
+
 /// `Err("..".to_string())` → `Some("..")` (the literal), else `None`.
 pub(crate) fn literal_error(expr: &syn::Expr) -> Option<syn::LitStr> {
     let syn::Expr::Call(call) = expr else { return None };

@@ -1,6 +1,6 @@
 //! Rule `plain_setters` (see ARCHITECTURE.md for why, beside the other rules).
 
-use super::{constructor_mut, is_default_impl, literal_error, member_name, option_inner, self_name};
+use super::{option_inner, self_name};
 use std::collections::BTreeSet;
 
 /// Every builder struct (typify's in `types::builder`, progenitor's in
@@ -46,7 +46,7 @@ pub fn plain_setters(file: &mut syn::File) -> usize {
                 .collect();
             optional.insert(st.ident.to_string(), fields);
         }
-        let unset_at_start = starts_unset(items);
+        let unset_at_start = super::unset_at_start(items);
         for item in items.iter_mut() {
             let syn::Item::Impl(imp) = item else { continue };
             if imp.trait_.is_some() {
@@ -100,7 +100,7 @@ pub fn plain_setters(file: &mut syn::File) -> usize {
                 }
                 let required = self_name(imp)
                     .and_then(|n| unset_at_start.get(&n))
-                    .is_some_and(|fields| fields.contains(&field.to_string()));
+                    .is_some_and(|fields| fields.contains_key(&field.to_string()));
                 added.push(if required {
                     syn::parse_quote! {
                         pub fn #setter(mut self, value: ::std::option::Option<#inner>) -> Self {
@@ -122,24 +122,6 @@ pub fn plain_setters(file: &mut syn::File) -> usize {
         }
     }
     changed
-}
-
-/// Each builder's fields its `Default` starts as `Err(..)`.
-fn starts_unset(items: &mut [syn::Item]) -> std::collections::BTreeMap<String, BTreeSet<String>> {
-    let mut out = std::collections::BTreeMap::new();
-    for item in items.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        let Some(name) = self_name(imp).filter(|_| is_default_impl(imp)) else { continue };
-        let Some(init) = constructor_mut(imp, "default") else { continue };
-        let fields: BTreeSet<String> = init
-            .fields
-            .iter()
-            .filter(|fv| literal_error(&fv.expr).is_some())
-            .map(|fv| member_name(&fv.member))
-            .collect();
-        out.insert(name, fields);
-    }
-    out
 }
 
 /// `T` of `Result<T, E>`.

@@ -1,6 +1,6 @@
 //! Rule `required_fields_are_options` (see ARCHITECTURE.md for why, beside the other rules).
 
-use super::{builder_module, constructor_mut, is_default_impl, last_segment, literal_error, member_name, self_name};
+use super::{builder_module, constructor_mut, last_segment, member_name, self_name};
 use super::{option_inner, types_module};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,23 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub fn required_fields_are_options(file: &mut syn::File) -> usize {
     let Some(types) = types_module(file) else { return 0 };
     // Each builder's required fields (the `Err(..)` of its `Default`).
-    let mut required: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    if let Some(builder) = builder_module(types) {
-        for item in builder.iter_mut() {
-            let syn::Item::Impl(imp) = item else { continue };
-            let Some(name) = self_name(imp).filter(|_| is_default_impl(imp)) else { continue };
-            let Some(init) = constructor_mut(imp, "default") else { continue };
-            let fields: BTreeSet<String> = init
-                .fields
-                .iter()
-                .filter(|fv| literal_error(&fv.expr).is_some())
-                .map(|fv| member_name(&fv.member))
-                .collect();
-            if !fields.is_empty() {
-                required.insert(name, fields);
-            }
-        }
-    }
+    let required = builder_module(types).map(|b| super::unset_at_start(b)).unwrap_or_default();
     // The model structs: `T` → `Option<T>`.
     let mut wrapped: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in types.iter_mut() {
@@ -44,7 +28,7 @@ pub fn required_fields_are_options(file: &mut syn::File) -> usize {
         let syn::Fields::Named(fields) = &mut s.fields else { continue };
         for f in fields.named.iter_mut() {
             let Some(ident) = f.ident.as_ref().map(ToString::to_string) else { continue };
-            if !names.contains(&ident) {
+            if !names.contains_key(&ident) {
                 continue;
             }
             if absent_able(&f.ty) {

@@ -42,51 +42,53 @@
 //! What your framework must limit before calling a helper is in the
 //! [crate docs](crate#what-your-framework-must-limit).
 
-#[cfg(all(
-    authlete_operation = "auth_authorization",
-    authlete_operation = "auth_authorization_issue",
-    authlete_operation = "auth_authorization_fail"
-))]
-mod authorization;
-#[cfg(any(authlete_operation = "pushed_auth_req", authlete_operation = "auth_revocation"))]
-mod client_auth;
 mod discovery;
 mod introspection;
-#[cfg(authlete_operation = "pushed_auth_req")]
-mod par;
-#[cfg(authlete_operation = "auth_revocation")]
-mod revocation;
-#[cfg(all(
-    authlete_operation = "auth_userinfo",
-    authlete_operation = "auth_userinfo_issue",
-    authlete_operation = "auth_token",
-    authlete_operation = "idtoken_reissue"
-))]
-mod userinfo;
 
-#[cfg(all(
-    authlete_operation = "auth_authorization",
-    authlete_operation = "auth_authorization_issue",
-    authlete_operation = "auth_authorization_fail"
-))]
-pub use authorization::{AuthorizationEndpoint, AuthorizationStep, Decision, Interaction};
 pub use discovery::DiscoveryEndpoint;
 pub use introspection::ResourceRequest;
-#[cfg(authlete_operation = "auth_introspection_standard")]
-pub use introspection::StandardIntrospectionEndpoint;
-#[cfg(authlete_operation = "auth_introspection")]
-pub use introspection::{Access, ResourceServer};
-#[cfg(authlete_operation = "pushed_auth_req")]
-pub use par::PushedAuthorizationEndpoint;
-#[cfg(authlete_operation = "auth_revocation")]
-pub use revocation::RevocationEndpoint;
-#[cfg(all(
-    authlete_operation = "auth_userinfo",
-    authlete_operation = "auth_userinfo_issue",
-    authlete_operation = "auth_token",
-    authlete_operation = "idtoken_reissue"
-))]
-pub use userinfo::UserinfoEndpoint;
+
+with_operations! {
+    all(
+        authlete_operation = "auth_authorization",
+        authlete_operation = "auth_authorization_issue",
+        authlete_operation = "auth_authorization_fail"
+    ) =>
+    mod authorization;
+    pub use authorization::{AuthorizationEndpoint, AuthorizationStep, Decision, Interaction};
+}
+with_operations! {
+    any(authlete_operation = "pushed_auth_req", authlete_operation = "auth_revocation") =>
+    mod client_auth;
+}
+with_operations! {
+    authlete_operation = "pushed_auth_req" =>
+    mod par;
+    pub use par::PushedAuthorizationEndpoint;
+}
+with_operations! {
+    authlete_operation = "auth_revocation" =>
+    mod revocation;
+    pub use revocation::RevocationEndpoint;
+}
+with_operations! {
+    authlete_operation = "auth_introspection" =>
+    pub use introspection::{Access, ResourceServer};
+}
+with_operations! {
+    authlete_operation = "auth_introspection_standard" =>
+    pub use introspection::StandardIntrospectionEndpoint;
+}
+with_operations! {
+    all(
+        authlete_operation = "auth_userinfo",
+        authlete_operation = "auth_userinfo_issue",
+        authlete_operation = "auth_token",
+        authlete_operation = "idtoken_reissue"
+    ) =>
+    mod userinfo;
+    pub use userinfo::UserinfoEndpoint;
+}
 
 use authlete::answer::{AuthleteAnswer, Next};
 use authlete::EndpointResponse;
