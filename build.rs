@@ -25,7 +25,7 @@ fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed=build.rs");
 
     let (spec_path, chosen) = match std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) {
-        Some(p) => (spec_from_env(SPEC_ENV, &manifest_dir, Path::new(&p))?, true),
+        Some(p) => (authlete_codegen::env_path::from_env(SPEC_ENV, &manifest_dir, Path::new(&p))?, true),
         None => (manifest_dir.join(VENDORED_SPEC), false),
     };
     println!("cargo:rerun-if-changed={}", spec_path.display());
@@ -41,7 +41,7 @@ fn run() -> Result<(), String> {
     // generated as it is unless `AUTHLETE_RETAINED` names a retained file.
     println!("cargo:rerun-if-env-changed={RETAINED_ENV}");
     let retained_path = match std::env::var_os(RETAINED_ENV).filter(|v| !v.is_empty()) {
-        Some(p) => Some(spec_from_env(RETAINED_ENV, &manifest_dir, Path::new(&p))?),
+        Some(p) => Some(authlete_codegen::env_path::from_env(RETAINED_ENV, &manifest_dir, Path::new(&p))?),
         None if !chosen => Some(manifest_dir.join(RETAINED)).filter(|p| p.is_file()),
         None => None,
     };
@@ -129,27 +129,6 @@ fn wanted_operations(dir: &Path) -> Result<std::collections::BTreeSet<String>, S
         }
     }
     Ok(out)
-}
-
-/// The file `env` (`AUTHLETE_OPENAPI_SPEC`, `AUTHLETE_RETAINED`) names: an absolute path, or one that
-/// `.cargo/config.toml` made absolute (`relative = true`). A plain relative
-/// path would be taken from this crate's folder, wherever the app is, so it
-/// is refused with the way to write it.
-fn spec_from_env(env: &str, manifest_dir: &Path, value: &Path) -> Result<PathBuf, String> {
-    if value.is_absolute() {
-        return Ok(value.to_path_buf());
-    }
-    let here = manifest_dir.join(value);
-    if here.is_file() {
-        return Ok(here);
-    }
-    Err(format!(
-        "{env}={} is a relative path, and cargo runs this build script from the authlete crate's own folder; \
-         give an absolute path, or in your app's .cargo/config.toml write \
-         [env] {env} = {{ value = \"{}\", relative = true }}",
-        value.display(),
-        value.display()
-    ))
 }
 
 /// Leaves the file (and its mtime) alone when the content is the same.

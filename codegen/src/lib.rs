@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod emit;
+pub mod env_path;
 pub mod normalise;
 pub mod retained;
 pub mod rewrite;
