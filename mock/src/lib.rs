@@ -16,7 +16,7 @@
 //! let mock = MockAuthlete::start().await.unwrap();
 //! mock.on::<idtoken_reissue::Builder>(
 //!     idtoken_reissue::Success::builder()
-//!         .action("OK")
+//!         .action(idtoken_reissue::Action::Ok)
 //!         .response_content(r#"{"access_token":"at","id_token":"eyJ"}"#),
 //! );
 //!
@@ -37,10 +37,13 @@
 //! # }
 //! ```
 
+use std::collections::BTreeMap;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use percent_encoding::percent_decode_str;
 use serde::Serialize;
 
 use authlete::{Authlete, Operation};
@@ -52,45 +55,117 @@ pub const MOCK_TOKEN: &str = "mock-access-token";
 
 /// One request the mock received.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Call {
     /// The operation it matched, by its Rust method name (`None`: no route matched).
     pub operation: Option<&'static str>,
     /// HTTP method.
     pub method: String,
-    /// Path and query.
+    /// Path and query, as sent.
     pub path: String,
     /// Headers.
     pub headers: HeaderMap,
     /// The JSON body (`Null` when there was none or it was not JSON).
     pub body: serde_json::Value,
+    /// The path parameters, by the spec's names (`clientId`), decoded.
+    pub path_params: BTreeMap<String, String>,
+    /// The query parameters in the order sent, decoded.
+    pub query: Vec<(String, String)>,
+}
+
+impl Call {
+    /// A path parameter by the spec's name (`"clientId"`), decoded.
+    ///
+    /// ```
+    /// # fn demo(call: &authlete_mock::Call) -> Option<i64> {
+    /// let id: i64 = call.path_param("clientId")?.parse().ok()?;
+    /// # Some(id) }
+    /// ```
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.path_params.get(name).map(String::as_str)
+    }
+
+    /// The first query parameter `name`, decoded.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The first query parameter `name`, parsed (`None` when it is absent
+    /// or does not parse).
+    ///
+    /// ```
+    /// # fn demo(call: &authlete_mock::Call) {
+    /// let (start, end) = (call.query_as::<usize>("start").unwrap_or(0), call.query_as::<usize>("end"));
+    /// # }
+    /// ```
+    pub fn query_as<T: FromStr>(&self, name: &str) -> Option<T> {
+        self.query_param(name)?.parse().ok()
+    }
 }
 
 /// How the mock answers.
 #[derive(Debug, Clone)]
 pub struct MockReply {
-    status: u16,
-    content_type: &'static str,
+    status: StatusCode,
+    content_type: Option<&'static str>,
     body: Vec<u8>,
 }
 
 impl MockReply {
-    /// `status` with `body` as JSON.
-    pub fn json<T: Serialize>(status: u16, body: &T) -> Self {
+    /// `200 OK` with `body` as JSON: the operation's success type (or
+    /// anything else that serialises).
+    pub fn ok(body: impl Serialize) -> Self {
+        Self::json(StatusCode::OK, &body)
+    }
+
+    /// `status` with `body` as JSON (`MockReply::json(201, &created)`).
+    ///
+    /// # Panics
+    /// When `status` is not an HTTP status (`1000`), or `body` does not
+    /// serialise: a mistake in the test's script.
+    pub fn json<T: Serialize + ?Sized>(status: impl IntoStatus, body: &T) -> Self {
         Self {
-            status,
-            content_type: "application/json",
+            status: status.into_status(),
+            content_type: Some("application/json"),
             body: serde_json::to_vec(body).expect("mock replies serialise"),
         }
     }
 
     /// Authlete's error body with `status`.
-    pub fn error(status: u16, result_code: &str, result_message: &str) -> Self {
+    pub fn error(status: impl IntoStatus, result_code: &str, result_message: &str) -> Self {
         Self::json(status, &serde_json::json!({"resultCode": result_code, "resultMessage": result_message}))
     }
 
     /// Any body, e.g. an HTML error page.
-    pub fn raw(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        Self { status, content_type, body: body.into() }
+    pub fn raw(status: impl IntoStatus, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        Self { status: status.into_status(), content_type: Some(content_type), body: body.into() }
+    }
+
+    /// `204 No Content`, no body (what `client_delete` answers, say).
+    pub fn no_content() -> Self {
+        Self { status: StatusCode::NO_CONTENT, content_type: None, body: Vec::new() }
+    }
+}
+
+/// A status for a [`MockReply`]: an [`http::StatusCode`](StatusCode), or
+/// its number.
+pub trait IntoStatus {
+    /// The status.
+    ///
+    /// # Panics
+    /// For a number that is not an HTTP status.
+    fn into_status(self) -> StatusCode;
+}
+
+impl IntoStatus for StatusCode {
+    fn into_status(self) -> StatusCode {
+        self
+    }
+}
+
+impl IntoStatus for u16 {
+    fn into_status(self) -> StatusCode {
+        StatusCode::from_u16(self).unwrap_or_else(|_| panic!("authlete-mock: {self} is not an HTTP status"))
     }
 }
 
@@ -165,24 +240,52 @@ impl MockAuthlete {
     }
 
     /// Answers operation `O` with 200 and `body` from now on: the success
-    /// type itself or its builder (`Success::builder().action("OK")`).
+    /// type itself or its builder (`Success::builder().action(Action::Ok)`).
     ///
     /// # Panics
     /// When the builder does not build (a required field unset, a value a
     /// setter could not convert): the message names the field.
     pub fn on<O>(&self, body: impl TryInto<O::Success, Error: std::fmt::Display>) -> &Self
     where
-        O: Operation,
+        O: Operation + 'static,
         O::Success: Serialize + Send + Sync + 'static,
     {
         let body =
             body.try_into().unwrap_or_else(|e| panic!("authlete-mock: the answer for {} does not build: {e}", O::NAME));
-        let reply = MockReply::json(200, &body);
+        let reply = MockReply::ok(&body);
         self.on_request::<O>(move |_| reply.clone())
     }
 
     /// Answers operation `O` with whatever `respond` returns for each call.
-    pub fn on_request<O: Operation>(&self, respond: impl Fn(&Call) -> MockReply + Send + Sync + 'static) -> &Self {
+    /// The call comes typed: its body as the operation's request type
+    /// ([`TypedCall::request`]), its path and query parameters by name
+    /// ([`Call::path_param`], [`Call::query_as`]).
+    ///
+    /// ```
+    /// use authlete::operation::client_get;
+    /// use authlete_mock::{MockAuthlete, MockReply};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mock = MockAuthlete::start().await.unwrap();
+    /// mock.on_request::<client_get::Builder>(|call| match call.path_param("clientId") {
+    ///     Some("42") => MockReply::ok(client_get::Success::builder().client_id(42).build().unwrap()),
+    ///     _ => MockReply::error(404, "A001", "no such client"),
+    /// });
+    /// let client = mock.client().client_get().client_id(42).send().await.unwrap();
+    /// assert_eq!(client.client_id, Some(42));
+    /// assert!(mock.client().client_get().client_id(7).send().await.is_err());
+    /// # }
+    /// ```
+    ///
+    /// The mock checks nothing it is not scripted to: not the token, not the
+    /// scopes a resource server requires (Authlete checks those for
+    /// `/auth/introspection`), not whether a client exists.
+    pub fn on_request<O>(&self, respond: impl Fn(&TypedCall<O::Body>) -> MockReply + Send + Sync + 'static) -> &Self
+    where
+        O: Operation + 'static,
+    {
+        let respond = move |call: &Call| respond(&TypedCall::of(call.clone()));
         let route = Route { operation: O::NAME, respond: Arc::new(respond) };
         self.state.lock().expect("mock state").routes.push(route);
         self
@@ -199,11 +302,7 @@ impl MockAuthlete {
     /// (`request`), and dereferences to the raw [`Call`] (`.body` is the JSON
     /// as received, `.headers`, `.path`).
     pub fn calls_to<O: Operation>(&self) -> Vec<TypedCall<O::Body>> {
-        self.calls()
-            .into_iter()
-            .filter(|c| c.operation == Some(O::NAME))
-            .map(|raw| TypedCall { request: serde_json::from_value(raw.body.clone()).ok(), raw })
-            .collect()
+        self.calls().into_iter().filter(|c| c.operation == Some(O::NAME)).map(TypedCall::of).collect()
     }
 }
 
@@ -216,6 +315,12 @@ pub struct TypedCall<T> {
     pub request: Option<T>,
     /// The call as received.
     pub raw: Call,
+}
+
+impl<T: serde::de::DeserializeOwned> TypedCall<T> {
+    fn of(raw: Call) -> Self {
+        Self { request: serde_json::from_value(raw.body.clone()).ok(), raw }
+    }
 }
 
 impl<T> std::ops::Deref for TypedCall<T> {
@@ -247,13 +352,26 @@ fn template_score(template: &str, path: &str) -> Option<usize> {
     Some(literal)
 }
 
-/// The operation a request is for, by method and path.
-fn operation_of(method: &str, path: &str) -> Option<&'static str> {
+/// The operation a request is for, by method and path, and its path template.
+fn operation_of(method: &str, path: &str) -> Option<(&'static str, &'static str)> {
     authlete::operations()
         .filter(|o| o.method == method)
-        .filter_map(|o| template_score(o.path, path).map(|s| (s, o.name)))
+        .filter_map(|o| template_score(o.path, path).map(|s| (s, (o.name, o.path))))
         .max_by_key(|(s, _)| *s)
-        .map(|(_, id)| id)
+        .map(|(_, op)| op)
+}
+
+/// The values of the template's `{name}` segments in `path`, decoded.
+fn path_params(template: &str, path: &str) -> BTreeMap<String, String> {
+    template
+        .trim_matches('/')
+        .split('/')
+        .zip(path.trim_matches('/').split('/'))
+        .filter_map(|(t, p)| {
+            let name = t.strip_prefix('{')?.strip_suffix('}')?;
+            Some((name.to_string(), percent_decode_str(p).decode_utf8_lossy().into_owned()))
+        })
+        .collect()
 }
 
 fn answer(
@@ -262,9 +380,10 @@ fn answer(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> (StatusCode, [(axum::http::HeaderName, &'static str); 1], Vec<u8>) {
+) -> (StatusCode, HeaderMap, Vec<u8>) {
     let mut state = state.lock().expect("mock state");
-    let operation = operation_of(method.as_str(), uri.path());
+    let matched = operation_of(method.as_str(), uri.path());
+    let operation = matched.map(|(name, _)| name);
     // The latest answer set up for the operation wins.
     let respond = state.routes.iter().rev().find(|r| Some(r.operation) == operation).map(|r| r.respond.clone());
     let call = Call {
@@ -273,19 +392,24 @@ fn answer(
         path: uri.to_string(),
         headers,
         body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+        path_params: matched.map(|(_, template)| path_params(template, uri.path())).unwrap_or_default(),
+        query: form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect(),
     };
     let reply = match &respond {
         Some(respond) => respond(&call),
         None => MockReply::error(404, "MOCK404", &format!("no mock answer for {} {}", call.method, uri.path())),
     };
     state.calls.push(call);
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(axum::http::header::CONTENT_TYPE, reply.content_type)], reply.body)
+    let mut headers = HeaderMap::new();
+    if let Some(value) = reply.content_type.and_then(|c| axum::http::HeaderValue::from_str(c).ok()) {
+        headers.insert(axum::http::header::CONTENT_TYPE, value);
+    }
+    (reply.status, headers, reply.body)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{operation_of, template_score};
+    use super::{operation_of, path_params, template_score};
 
     #[test]
     fn templates_match_one_segment_per_variable() {
@@ -297,9 +421,18 @@ mod tests {
 
     #[test]
     fn literal_segments_win_over_variables() {
-        assert_eq!(operation_of("POST", "/api/1/auth/token"), Some("auth_token"));
-        assert_eq!(operation_of("POST", "/api/1/auth/token/issue"), Some("auth_token_issue"));
-        assert_eq!(operation_of("GET", "/api/1/client/get/list"), Some("client_get_list"));
-        assert_eq!(operation_of("GET", "/api/1/client/get/42"), Some("client_get"));
+        let name = |m, p| operation_of(m, p).map(|(name, _)| name);
+        assert_eq!(name("POST", "/api/1/auth/token"), Some("auth_token"));
+        assert_eq!(name("POST", "/api/1/auth/token/issue"), Some("auth_token_issue"));
+        assert_eq!(name("GET", "/api/1/client/get/list"), Some("client_get_list"));
+        assert_eq!(name("GET", "/api/1/client/get/42"), Some("client_get"));
+    }
+
+    #[test]
+    fn path_parameters_are_read_by_the_templates_names_and_decoded() {
+        let params = path_params("/api/{serviceId}/client/get/{clientId}", "/api/s%201/client/get/42");
+        assert_eq!(params.get("serviceId").map(String::as_str), Some("s 1"));
+        assert_eq!(params.get("clientId").map(String::as_str), Some("42"));
+        assert_eq!(params.len(), 2);
     }
 }
