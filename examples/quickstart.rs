@@ -89,7 +89,7 @@ mod stand_in {
         mock.on::<auth_token::Builder>(
             auth_token::Success::builder()
                 .result_code("A421001")
-                .action("ID_TOKEN_REISSUABLE")
+                .action(auth_token::Action::IdTokenReissuable)
                 .subject("alice")
                 .access_token("Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw")
                 .refresh_token("Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz")
@@ -108,7 +108,7 @@ mod stand_in {
                 200,
                 &idtoken_reissue::Success::builder()
                     .result_code("A425001")
-                    .action("OK")
+                    .action(idtoken_reissue::Action::Ok)
                     .id_token(id_token.clone())
                     .response_content(format!(
                         concat!(

@@ -55,7 +55,7 @@
 //! # Where things are
 //! - [`Authlete`] / [`AuthleteBuilder`]: the client (region or base URL,
 //!   service id, token, [`Timeouts`], [`RetryConfig`]);
-//! - [`Request`] / [`Response`] / [`Pages`]: one call;
+//! - [`Request`] / [`Response`]: one call; [`Pages`] / [`Items`]: a paged list as a stream;
 //! - [`Error`]: every failure, typed;
 //! - [`types`]: every schema type of the spec; [`operation`]: what belongs
 //!   to one operation (`operation::auth_token::{Body, Success, Action}`),
@@ -79,8 +79,9 @@ mod private;
 mod unknown;
 
 pub use answer::EndpointResponse;
-pub use call::{operations, ApiOperation, Operation, Paged, Pages, Request, Response};
+pub use call::{operations, ApiOperation, Items, Operation, Paged, PagedItems, Pages, Request, Response};
 pub use client::config::{ApiAccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
+pub use client::credentials::ApiTokenSource;
 pub use client::tls::reqwest_client_builder;
 pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_SERVICE_ID};
 pub use error::{ConfigError, DecodeError, Error, TransportError, SNIPPET_BYTES};

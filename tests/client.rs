@@ -142,6 +142,68 @@ fn jwks_has_no_content() -> bool {
 }
 
 #[tokio::test]
+async fn a_success_status_the_spec_does_not_list_is_a_success_when_the_body_decodes() {
+    let reissued = json!({"resultCode": "A000000", "action": "OK", "responseContent": "{}", "idToken": "eyJ"});
+    let server =
+        Server::sequence(vec![Reply::json(201, reissued), Reply::json(202, json!(["not", "an", "object"]))]).await;
+    let c = client(&server);
+    let created = reissue(&c).await.unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.id_token.as_deref(), Some("eyJ"));
+    // Not the success type: the status, and the body's length only.
+    let e = reissue(&c).await.unwrap_err();
+    match &e {
+        Error::Status { status, snippet, body_len, .. } => {
+            assert_eq!((status.as_u16(), snippet.as_str(), *body_len), (202, "", 21));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.count(), 2, "a success is not retried");
+}
+
+#[tokio::test]
+async fn a_requests_own_headers_go_with_every_attempt_and_cannot_replace_the_token() {
+    use http::{HeaderName, HeaderValue};
+    let server = Server::sequence(vec![Reply::empty(503), Reply::json(200, json!({"keys": []}))]).await;
+    let c = client(&server);
+    c.service_jwks_get()
+        .header(HeaderName::from_static("x-request-id"), HeaderValue::from_static("abc"))
+        .header(http::header::AUTHORIZATION, HeaderValue::from_static("Bearer someone-else"))
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one retry");
+    for r in &requests {
+        assert_eq!(r.header("x-request-id"), Some("abc"));
+        assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    }
+    c.service_jwks_get().send().await.unwrap();
+    assert_eq!(server.requests()[2].header("x-request-id"), None, "only that request's");
+}
+
+#[tokio::test]
+async fn a_token_source_replaced_by_the_app_is_what_later_requests_carry() {
+    let server = Server::always(reissue_ok()).await;
+    let source = authlete::ApiTokenSource::new("first").unwrap();
+    let c = Authlete::builder()
+        .base_url(&server.base_url)
+        .service_id("1")
+        .access_token_source(source.clone())
+        .build()
+        .unwrap();
+    reissue(&c).await.unwrap();
+    source.set("second").unwrap();
+    reissue(&c.clone()).await.unwrap();
+    // A token that cannot be a header is refused; the source keeps its token.
+    assert!(matches!(source.set("bad\ntoken"), Err(authlete::ConfigError::InvalidToken)));
+    reissue(&c).await.unwrap();
+    let sent: Vec<_> = server.requests().iter().map(|r| r.header("authorization").unwrap().to_string()).collect();
+    assert_eq!(sent, ["Bearer first", "Bearer second", "Bearer second"]);
+    assert!(!format!("{c:?}{source:?}").contains("second"), "never shown");
+}
+
+#[tokio::test]
 async fn body_less_success_beside_a_typed_one_is_no_content() {
     let jwks = json!({"keys": []});
     let server = Server::sequence(vec![Reply::empty(204), Reply::json(200, jwks)]).await;

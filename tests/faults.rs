@@ -31,7 +31,7 @@ async fn post(c: &Authlete) -> Result<authlete::Response<authlete::idtoken::Idto
     c.idtoken_reissue().body_map(|b| b.access_token("a").refresh_token("r")).send().await
 }
 
-async fn get(c: &Authlete) -> Result<u16, Error> {
+async fn get(c: &Authlete) -> Result<http::StatusCode, Error> {
     c.service_jwks_get().send().await.map(|r| r.status())
 }
 

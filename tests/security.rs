@@ -100,7 +100,9 @@ async fn debug_and_display_of_errors_and_responses_show_no_secret() {
 
     // Errors the client returns for hostile answers, and what they wrap.
     let server = Server::sequence(vec![
-        Reply::text(299, "application/json", &token_body),
+        // A success status the spec does not list, with a body that is not
+        // the success type (a JSON object of it would be a success).
+        Reply::text(299, "text/plain", &format!("token body: {token_body}")),
         Reply::text(200, "application/json", &format!(r#"{{"action": 7, "accessToken": "{at}", "#)),
         Reply::empty(302).with_header("location", &format!("https://elsewhere.example/cb?code={code}")),
     ])
@@ -185,8 +187,9 @@ fn plain_http_to_a_remote_host_is_refused_with_or_without_a_token() {
 
 #[tokio::test]
 async fn an_undocumented_success_is_not_quoted_in_the_error() {
-    let body = format!(r#"{{"responseContent":"{{\"access_token\":\"{}\"}}"}}"#, SECRETS[0]);
-    let server = Server::always(Reply::text(206, "application/json", &body)).await;
+    // Not the success type (that would be a success): a proxy's page.
+    let body = format!("<p>partial content: access_token={}</p>", SECRETS[0]);
+    let server = Server::always(Reply::text(206, "text/html", &body)).await;
     let client = Authlete::builder().base_url(&server.base_url).service_id("1").build().unwrap();
     let e = client.auth_token().body_map(|b| b.parameters("x")).send().await.unwrap_err();
     let Error::Status { status, snippet, body_len, .. } = &e else { panic!("{e:?}") };

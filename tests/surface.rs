@@ -6,7 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use authlete::operation::{auth_token, client_get_list};
+use authlete::operation::{auth_token, client_get, client_get_list};
 use authlete::{Authlete, Error, RetryConfig, Timeouts};
 use authlete_mock::{MockAuthlete, MockReply};
 use serde_json::json;
@@ -53,6 +53,22 @@ async fn query_parameters_take_plain_values_and_can_be_cleared() {
 }
 
 #[tokio::test]
+async fn a_models_own_id_is_a_path_parameter() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<client_get::Builder>(client_get::Success::builder().client_id(42));
+    serve_clients(&mock, 43, true);
+    let c = mock.client();
+    let listed = c.client_get_list().start(42).end(43).send().await.unwrap();
+    let id: i64 = listed.clients[0].client_id.unwrap();
+    let client = c.client_get().client_id(id).send().await.unwrap();
+    // and the answer's id feeds the next call as it is
+    c.client_get().client_id(client.client_id.unwrap()).send().await.unwrap();
+    c.client_get().client_id("42").send().await.unwrap();
+    let paths: Vec<_> = mock.calls_to::<client_get::Builder>().iter().map(|c| c.path.clone()).collect();
+    assert_eq!(paths, vec!["/api/mock-service/client/get/42"; 3]);
+}
+
+#[tokio::test]
 async fn a_missing_required_field_names_the_field_and_the_operation() {
     let server = Server::always(Reply::json(200, json!({}))).await;
     let e = client(&server).idtoken_reissue().body_map(|b| b.access_token("at")).send().await.unwrap_err();
@@ -95,13 +111,9 @@ async fn a_request_can_have_its_own_timeouts() {
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 }
 
-/// `start`/`end` from a mock call's query string.
+/// `start`/`end` of a mock call.
 fn window(call: &authlete_mock::Call) -> (i64, i64) {
-    let query = call.path.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let get = |k: &str| {
-        query.split('&').find_map(|kv| kv.strip_prefix(&format!("{k}="))).and_then(|v| v.parse().ok()).unwrap_or(0)
-    };
-    (get("start"), get("end"))
+    (call.query_as("start").unwrap_or(0), call.query_as("end").unwrap_or(0))
 }
 
 #[tokio::test]
@@ -127,6 +139,66 @@ async fn pages_walk_a_list_to_its_total_count() {
         mock.calls_to::<client_get_list::Builder>().iter().all(|c| c.path.contains("developer=d")),
         "other parameters kept"
     );
+}
+
+/// A mock list of `total` clients answering each window, with
+/// `totalCount` when `with_total`.
+fn serve_clients(mock: &MockAuthlete, total: i64, with_total: bool) {
+    mock.on_request::<client_get_list::Builder>(move |call| {
+        let (start, end) = window(call);
+        let clients: Vec<_> = (start..end.min(total)).map(|i| json!({"clientId": i})).collect();
+        let mut page = json!({"clients": clients, "start": start, "end": end});
+        if with_total {
+            page["totalCount"] = json!(total);
+        }
+        MockReply::json(200, &page)
+    });
+}
+
+#[tokio::test]
+async fn items_walk_every_element_across_pages_as_a_stream() {
+    use futures_util::StreamExt;
+    let mock = MockAuthlete::start().await.unwrap();
+    serve_clients(&mock, 8, true);
+    let authlete = mock.client();
+    let ids: Vec<_> = authlete.client_get_list().pages(3).items().map(|c| c.unwrap().client_id).collect().await;
+    assert_eq!(ids, (0..8).map(Some).collect::<Vec<_>>());
+    let all = authlete.client_get_list().pages(5).items().collect_all().await.unwrap();
+    assert_eq!(all.len(), 8);
+    // A stream of pages too, and one that can move to another task.
+    let pages = tokio::spawn(async move { authlete.client_get_list().pages(4).count().await }).await.unwrap();
+    assert_eq!(pages, 2);
+}
+
+#[tokio::test]
+async fn without_a_total_count_the_walk_goes_on_until_a_short_page() {
+    let mock = MockAuthlete::start().await.unwrap();
+    serve_clients(&mock, 7, false);
+    let authlete = mock.client();
+    let all = authlete.client_get_list().pages(3).items().collect_all().await.unwrap();
+    assert_eq!(all.len(), 7, "not only the first page");
+    let windows: Vec<_> = mock.calls_to::<client_get_list::Builder>().iter().map(|c| window(c)).collect();
+    assert_eq!(windows, [(0, 3), (3, 6), (6, 9)]);
+}
+
+#[tokio::test]
+async fn an_exact_last_page_without_a_total_count_ends_at_the_empty_one_after_it() {
+    let mock = MockAuthlete::start().await.unwrap();
+    serve_clients(&mock, 6, false);
+    let all = mock.client().client_get_list().pages(3).items().collect_all().await.unwrap();
+    assert_eq!(all.len(), 6);
+    assert_eq!(mock.calls_to::<client_get_list::Builder>().len(), 3, "two full pages, then an empty one");
+}
+
+#[tokio::test]
+async fn items_stop_at_an_error_and_yield_it() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on_request::<client_get_list::Builder>(|_| {
+        MockReply::json(500, &json!({"resultCode": "A001", "resultMessage": "x"}))
+    });
+    let e = mock.client().client_get_list().pages(3).items().collect_all().await.unwrap_err();
+    assert_eq!(e.result_code(), Some("A001"));
+    assert_eq!(mock.calls_to::<client_get_list::Builder>().len(), 1);
 }
 
 #[tokio::test]

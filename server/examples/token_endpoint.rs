@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mock = MockAuthlete::start().await?;
             mock.on::<auth_token::Builder>(
                 auth_token::Success::builder()
-                    .action("ID_TOKEN_REISSUABLE")
+                    .action(auth_token::Action::IdTokenReissuable)
                     .access_token("at")
                     .refresh_token("rt")
                     .subject("alice")
@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             mock.on::<idtoken_reissue::Builder>(
                 idtoken_reissue::Success::builder()
-                    .action("OK")
+                    .action(idtoken_reissue::Action::Ok)
                     .response_content(r#"{"access_token":"at","refresh_token":"rt","id_token":"eyJ"}"#),
             );
             let client = mock.client();

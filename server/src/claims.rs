@@ -6,6 +6,10 @@ use std::pin::Pin;
 
 use authlete::idtoken::IdtokenAudType;
 use authlete::operation::auth_token::Success as TokenResponse;
+/// The grant types of Authlete's answers (the type of an introspection
+/// answer's `grantType`; `/auth/token` has the same values as text).
+#[cfg(authlete_operation = "auth_introspection")]
+pub use authlete::operation::auth_introspection::GrantType;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -30,7 +34,7 @@ impl std::fmt::Debug for GrantContext {
             .field("subject", &self.subject())
             .field("client_id", &self.client_id())
             .field("scopes", &self.scopes())
-            .field("grant_type", &self.grant_type())
+            .field("grant_type", &self.text("grantType"))
             .finish_non_exhaustive()
     }
 }
@@ -105,9 +109,11 @@ impl GrantContext {
         self.strings("claims")
     }
 
-    /// The grant type (`grantType`), e.g. `REFRESH_TOKEN`.
-    pub fn grant_type(&self) -> Option<&str> {
-        self.text("grantType")
+    /// The grant type (`grantType`), e.g. [`GrantType::RefreshToken`]; one
+    /// this crate does not know yet is kept as it came.
+    #[cfg(authlete_operation = "auth_introspection")]
+    pub fn grant_type(&self) -> Option<GrantType> {
+        self.text("grantType").map(GrantType::from)
     }
 
     /// The whole `/auth/token` answer, when the context comes from one.
@@ -253,4 +259,32 @@ pub(crate) fn claims_fields(claims: UserClaims) -> Map<String, Value> {
         fields.insert("sub".into(), sub.into());
     }
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(answer: Value) -> GrantContext {
+        GrantContext::new(serde_json::from_value(answer).expect("a token answer"))
+    }
+
+    #[test]
+    #[cfg(authlete_operation = "auth_introspection")]
+    fn the_grant_reads_as_the_crates_types() {
+        let grant = context(serde_json::json!({"grantType": "REFRESH_TOKEN", "clientId": 42, "subject": "u"}));
+        assert_eq!(grant.grant_type(), Some(GrantType::RefreshToken));
+        assert_eq!(grant.client_id(), Some(42));
+        assert_eq!(grant.subject(), Some("u"));
+    }
+
+    #[test]
+    #[cfg(authlete_operation = "auth_introspection")]
+    fn a_grant_type_of_a_later_revision_is_kept_as_it_came() {
+        let grant = context(serde_json::json!({"grantType": "NEW_IN_2027"}));
+        let kept = grant.grant_type().expect("kept");
+        assert!(kept.is_unknown());
+        assert_eq!(kept.as_str(), "NEW_IN_2027");
+        assert_eq!(context(serde_json::json!({})).grant_type(), None);
+    }
 }

@@ -99,6 +99,11 @@ with_operations! {
 }
 
 with_operations! {
+    all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue", authlete_operation = "auth_introspection") =>
+    pub use claims::GrantType;
+}
+
+with_operations! {
     all(
         authlete_operation = "auth_token",
         authlete_operation = "auth_token_issue",

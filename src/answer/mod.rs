@@ -58,8 +58,9 @@ pub trait AuthleteAnswer {
     ///
     /// ```
     /// use authlete::answer::{AuthleteAnswer, Next};
-    /// let created = authlete::operation::pushed_auth_req::Success::builder()
-    ///     .action("CREATED")
+    /// use authlete::operation::pushed_auth_req;
+    /// let created = pushed_auth_req::Success::builder()
+    ///     .action(pushed_auth_req::Action::Created)
     ///     .response_content(r#"{"request_uri":"urn:x","expires_in":60}"#)
     ///     .build()?;
     /// let Next::Respond(r) = created.next() else { unreachable!() };
@@ -83,9 +84,9 @@ pub trait AuthleteAnswer {
     ///
     /// ```
     /// use authlete::{answer::AuthleteAnswer, operation::idtoken_reissue};
-    /// let ok = idtoken_reissue::Success::builder().action("OK").response_content(r#"{"id_token":"eyJ"}"#).build()?;
+    /// let ok = idtoken_reissue::Success::builder().action(idtoken_reissue::Action::Ok).response_content(r#"{"id_token":"eyJ"}"#).build()?;
     /// assert_eq!(ok.to_http_response().status(), 200);
-    /// let caller_error = idtoken_reissue::Success::builder().action("CALLER_ERROR").build()?;
+    /// let caller_error = idtoken_reissue::Success::builder().action(idtoken_reissue::Action::CallerError).build()?;
     /// assert_eq!(caller_error.to_http_response().body(), authlete::answer::SERVER_ERROR_BODY);
     /// # Ok::<(), authlete::types::error::ConversionError>(())
     /// ```

@@ -11,5 +11,5 @@ mod request;
 pub(crate) mod transport;
 pub(crate) mod url;
 
-pub use pages::{Paged, Pages};
+pub use pages::{Items, Paged, PagedItems, Pages};
 pub use request::{operations, ApiOperation, ErrorBody, Operation, Request, Response};

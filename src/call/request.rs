@@ -19,17 +19,17 @@ use crate::error::Error;
 /// hidden methods are the client's, not API.
 pub trait Operation: Sized {
     /// The type progenitor decodes a success into.
-    type Success;
+    type Success: Send;
     /// What [`Request::send`] yields: `Success`, or `Option<Success>` for
     /// operations whose spec lists a body-less success status beside a typed
     /// one (`None` is "no content").
-    type Output;
+    type Output: Send;
     /// The request body type (`()` for operations without one).
     type Body: serde::de::DeserializeOwned;
     #[doc(hidden)]
     /// The type of the documented error bodies (Authlete's `resultCode` /
     /// `resultMessage` object, for almost every operation).
-    type ErrorBody;
+    type ErrorBody: Send;
     /// The spec's `operationId` (the Rust name where the spec has none).
     const ID: &'static str;
     /// The Rust method name on [`Authlete`](crate::Authlete), derived from
@@ -55,6 +55,10 @@ pub trait Operation: Sized {
     #[doc(hidden)]
     /// `Some(output)` when `status` is a body-less success of this operation.
     fn no_content(status: u16) -> Option<Self::Output>;
+    #[doc(hidden)]
+    /// A body of a success status the spec does not list, decoded as
+    /// `Success` if it is JSON of that type.
+    fn decode_success(bytes: &[u8]) -> Option<Self::Success>;
 }
 
 /// A documented error body, as the client layer reads it.
@@ -69,17 +73,33 @@ pub enum ErrorBody {
 /// A request being prepared. Setters mirror the generated builder's; use
 /// [`Request::send`] to run it, or [`Request::into_raw`] for progenitor's
 /// builder itself.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct Request<B> {
     builder: B,
     timeouts: Option<crate::Timeouts>,
     retry: Option<crate::RetryConfig>,
+    /// Boxed: most requests have none, and the request is part of every
+    /// call's future.
+    headers: Option<Box<http::HeaderMap>>,
+}
+
+impl<B: std::fmt::Debug> std::fmt::Debug for Request<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header names only: a header of the app's own can be a secret.
+        let headers: Vec<&str> = self.headers.iter().flat_map(|h| h.keys()).map(|k| k.as_str()).collect();
+        f.debug_struct("Request")
+            .field("builder", &self.builder)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("headers", &headers)
+            .finish()
+    }
 }
 
 impl<B> Request<B> {
     pub(crate) fn new(builder: B) -> Self {
-        Self { builder, timeouts: None, retry: None }
+        Self { builder, timeouts: None, retry: None, headers: None }
     }
 
     /// Applies `f` to the underlying progenitor builder.
@@ -109,6 +129,26 @@ impl<B> Request<B> {
     /// call that must not be sent twice.
     pub fn retry(self, retry: crate::RetryConfig) -> Self {
         Self { retry: Some(retry), ..self }
+    }
+
+    /// A header for this call only (a trace id, a gateway's key), sent
+    /// with every attempt; it replaces a header of the same name the
+    /// request would have had. The client's credentials are set after it:
+    /// `Authorization` and `DPoP` given here are replaced by them.
+    ///
+    /// ```no_run
+    /// # async fn demo(authlete: authlete::Authlete) -> Result<(), authlete::Error> {
+    /// use http::{HeaderName, HeaderValue};
+    /// authlete
+    ///     .service_get()
+    ///     .header(HeaderName::from_static("x-request-id"), HeaderValue::from_static("4bf92f35"))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Self {
+        self.headers.get_or_insert_with(Default::default).append(name, value);
+        self
     }
 
     /// The underlying progenitor builder (its `send` returns progenitor's
@@ -144,7 +184,7 @@ impl<B: Operation> Request<B> {
         async move {
             // The request's own settings in, the final status out (for errors
             // progenitor reports without it).
-            let call = crate::call::transport::CallContext::new(self.timeouts, self.retry);
+            let call = crate::call::transport::CallContext::new(self.timeouts, self.retry).with_headers(self.headers);
             let result = self.builder.send_raw(&call).await;
             let status = call.status();
             let status = reqwest::StatusCode::from_u16(status).ok();
@@ -166,11 +206,37 @@ impl<B: Operation> Request<B> {
                     let body = B::no_content(response.status().as_u16()).expect("checked by the guard");
                     Ok(Response { parts: crate::call::decode::empty(response), body })
                 }
+                // A success status this revision of the spec does not list
+                // (201 where it lists 200): a success if the body is one.
+                Err(progenitor_client::Error::UnexpectedResponse(response)) if response.status().is_success() => {
+                    Box::pin(undocumented_success::<B>(response)).await
+                }
                 // Boxed: the error path's future would otherwise add its size to
                 // every call's future.
                 Err(e) => Err(Box::pin(Error::from_progenitor(e, B::NAME, B::error_body, status)).await),
             }
         }
+    }
+}
+
+/// An answer with a success status the operation does not document: a
+/// [`Response`] when its body decodes as the operation's success type,
+/// otherwise [`Error::Status`] (the body's length only: a success body can
+/// carry end users' tokens).
+async fn undocumented_success<B: Operation>(mut response: reqwest::Response) -> Result<Response<B::Output>, Error> {
+    let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
+    let bytes = response.bytes().await.map_err(|e| Error::from_reqwest(e, B::NAME))?;
+    match B::decode_success(&bytes) {
+        Some(success) => {
+            #[cfg(feature = "tracing")]
+            tracing::warn!(
+                operation = B::NAME,
+                status = status.as_u16(),
+                "a success status the spec does not list for this operation; its body decoded as the success type"
+            );
+            Ok(Response { parts: ResponseValue::new((), status, headers), body: B::output(success) })
+        }
+        None => Err(Error::Status { operation: B::NAME, status, snippet: String::new(), body_len: bytes.len() }),
     }
 }
 
@@ -183,13 +249,15 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    /// The HTTP status (200, 201, ...).
-    pub fn status(&self) -> u16 {
-        self.parts.status().as_u16()
+    /// The HTTP status (200, 201, ...): the same type as
+    /// [`Error::status`](crate::Error::status) and
+    /// [`EndpointResponse::status`](crate::EndpointResponse::status).
+    pub fn status(&self) -> http::StatusCode {
+        self.parts.status()
     }
 
     /// The response headers.
-    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+    pub fn headers(&self) -> &http::HeaderMap {
         self.parts.headers()
     }
 

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, StatusCode};
 
 use crate::client::config::{RetryConfig, Timeouts};
@@ -19,7 +19,7 @@ use crate::client::config::{RetryConfig, Timeouts};
 /// The client-wide settings the generated client carries as its `inner`.
 #[derive(Clone)]
 pub struct Transport {
-    pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) credentials: crate::client::credentials::Credentials,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: Timeouts,
     pub(crate) max_body_bytes: usize,
@@ -35,7 +35,7 @@ pub struct Transport {
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
-            .field("authorization", &self.authorization.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &self.credentials)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -109,11 +109,17 @@ pub struct CallContext {
     timeouts: Option<Timeouts>,
     /// `Request::retry`, replacing the client's for this call.
     retry: Option<RetryConfig>,
+    /// `Request::header`: added to every attempt.
+    headers: Option<Box<http::HeaderMap>>,
 }
 
 impl CallContext {
     pub(crate) const fn new(timeouts: Option<Timeouts>, retry: Option<RetryConfig>) -> Self {
-        Self { status: AtomicU16::new(0), timeouts, retry }
+        Self { status: AtomicU16::new(0), timeouts, retry, headers: None }
+    }
+
+    pub(crate) fn with_headers(self, headers: Option<Box<http::HeaderMap>>) -> Self {
+        Self { headers, ..self }
     }
 
     /// The status of the call's last answer, 0 if none came.
@@ -246,9 +252,16 @@ impl<F> Execute<'_, F> {
     /// Sends attempt `self.attempt` with the token, keeping a spare copy if
     /// another may follow and there is no `rebuild` to make it.
     fn send(&mut self, mut request: reqwest::Request) {
-        if let Some(auth) = &self.transport.authorization {
-            request.headers_mut().insert(AUTHORIZATION, auth.clone());
+        if let Some(extra) = &self.call.headers {
+            let headers = request.headers_mut();
+            for name in extra.keys() {
+                headers.remove(name);
+            }
+            for (name, value) in extra.iter() {
+                headers.append(name.clone(), value.clone());
+            }
         }
+        self.transport.credentials.apply(&mut request);
         let another = self.attempt < self.retry.max_attempts;
         self.spare = (another && self.rebuild.is_none()).then(|| request.try_clone().map(Box::new)).flatten();
         let remaining = match (self.attempt, self.deadline) {
@@ -566,7 +579,9 @@ mod tests {
 
     fn transport() -> Transport {
         Transport {
-            authorization: Some(HeaderValue::from_static("Bearer t")),
+            credentials: crate::client::credentials::Credentials::Fixed(reqwest::header::HeaderValue::from_static(
+                "Bearer t",
+            )),
             retry: RetryConfig { initial_backoff: Duration::from_millis(1), ..RetryConfig::default() },
             timeouts: Timeouts::default(),
             max_body_bytes: 1024,

@@ -6,12 +6,14 @@ use std::sync::Arc;
 use reqwest::header::HeaderValue;
 
 pub(crate) mod config;
+pub(crate) mod credentials;
 pub(crate) mod tls;
 
 use crate::call::transport::Transport;
 use crate::error::ConfigError;
 use crate::generated;
 use config::{ApiAccessToken, Region, RetryConfig, Timeouts, DEFAULT_MAX_BODY_BYTES};
+use credentials::{ApiTokenSource, Credentials, TokenSetting};
 
 /// Environment variable: base URL (`https://jp.authlete.com`) or region (`jp`).
 pub const ENV_BASE_URL: &str = "AUTHLETE_BASE_URL";
@@ -111,7 +113,7 @@ impl Authlete {
 pub struct AuthleteBuilder {
     base_url: Option<String>,
     service_id: Option<String>,
-    token: Option<ApiAccessToken>,
+    token: Option<TokenSetting>,
     timeouts: Timeouts,
     retry: RetryConfig,
     max_body_bytes: Option<usize>,
@@ -153,7 +155,14 @@ impl AuthleteBuilder {
 
     /// The access token, sent as `Authorization: Bearer <token>`.
     pub fn access_token(mut self, token: impl Into<ApiAccessToken>) -> Self {
-        self.token = Some(token.into());
+        self.token = Some(TokenSetting::Fixed(token.into()));
+        self
+    }
+
+    /// An access token the app replaces while the client lives (see
+    /// [`ApiTokenSource`]), instead of a fixed one.
+    pub fn access_token_source(mut self, source: ApiTokenSource) -> Self {
+        self.token = Some(TokenSetting::Source(source));
         self
     }
 
@@ -258,7 +267,7 @@ impl AuthleteBuilder {
         if HeaderValue::from_str(&format!("Bearer {}", token.1)).is_err() {
             return Err(ConfigError::InvalidEnv { var: token.0, reason: "not a valid header value".into() });
         }
-        self.token = Some(ApiAccessToken::new(token.1));
+        self.token = Some(TokenSetting::Fixed(ApiAccessToken::new(token.1)));
         Ok(self)
     }
 
@@ -287,15 +296,7 @@ impl AuthleteBuilder {
                 return Err(ConfigError::InvalidSetting { setting, reason: "must be more than zero".into() });
             }
         }
-        let authorization = match &self.token {
-            Some(t) => {
-                let mut v =
-                    HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| ConfigError::InvalidToken)?;
-                v.set_sensitive(true);
-                Some(v)
-            }
-            None => None,
-        };
+        let credentials = Credentials::new(self.token.as_ref())?;
         // The client the crate builds applies the first attempt's timeout
         // itself; a request then arms no timer of its own (transport.rs).
         let first_attempt = self.timeouts.attempt.min(self.timeouts.total);
@@ -329,7 +330,7 @@ impl AuthleteBuilder {
             }
         };
         let transport = Transport {
-            authorization,
+            credentials,
             retry: self.retry,
             timeouts: self.timeouts,
             max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),

@@ -17,6 +17,7 @@
 //! | parameter optional → required | breaking | the operation builder's `set_x` is gone (progenitor types a required parameter `T`) |
 //! | operation's Rust name changed | breaking | a method is gone |
 //! | type of a field, parameter, type or body changed; body-less success added | breaking | a genuine retype |
+//! | success status added or dropped (same body) | additive | a success status the spec does not list is still a success when its body decodes |
 //! | parameter removed | breaking | its setter is gone (parameters are not retained) |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -236,6 +237,18 @@ fn response_schema<'a>(spec: &'a Value, op: &'a Value, success: bool) -> Option<
         .find_map(|(_, r)| resolve(spec, r).get("content").and_then(Value::as_object)?.values().next()?.get("schema"))
 }
 
+/// The 2xx statuses an operation lists.
+fn success_statuses(op: &Value) -> BTreeSet<String> {
+    op.get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+        .filter(|k| k.starts_with('2'))
+        .cloned()
+        .collect()
+}
+
 fn params(spec: &Value, op: &Value) -> BTreeMap<(String, String), (String, bool)> {
     op.get("parameters")
         .and_then(Value::as_array)
@@ -330,6 +343,13 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
                 (None, Some(b)) => out.push(Change::new(true, "body", "added", item, signature(b))),
                 (Some(a), None) => out.push(Change::new(true, "body", "removed", item, signature(a))),
             }
+        }
+        // A success status a revision does not list is still a success
+        // when its body decodes (`Request::send`): reported, not breaking.
+        let (os, ns) = (success_statuses(o.op), success_statuses(n.op));
+        if os != ns {
+            let detail = format!("success statuses {os:?} → {ns:?}");
+            out.push(Change::new(false, "operation", "changed", label.clone(), detail));
         }
         let empty = |op: &Value| string_set(op.get("x-authlete-empty-success"));
         if empty(o.op) != empty(n.op) {
@@ -551,6 +571,19 @@ mod tests {
         let changes = surface_diff(&old, &new, false);
         assert!(changes.iter().all(|c| !c.breaking), "{changes:#?}");
         assert_eq!(changes.iter().filter(|c| c.kind == "field" && c.change == "changed").count(), 2, "{changes:#?}");
+    }
+
+    #[test]
+    fn a_success_status_change_is_reported_and_does_not_break() {
+        let old = spec(json!({"R": {"type": "object", "properties": {}}}), json!({"/x": {"post": op(json!({}))}}));
+        let mut created = op(json!({}));
+        created["responses"]["201"] = created["responses"]["200"].clone();
+        let new = spec(json!({"R": {"type": "object", "properties": {}}}), json!({"/x": {"post": created}}));
+        let changes = surface_diff(&old, &new, false);
+        let c =
+            changes.iter().find(|c| c.detail.contains("success statuses")).unwrap_or_else(|| panic!("{changes:#?}"));
+        assert!(!c.breaking);
+        assert_eq!(c.detail, r#"success statuses {"200"} → {"200", "201"}"#);
     }
 
     #[test]

@@ -26,7 +26,7 @@ const SERVICE_ID_SETTER: &str = "service_id";
 /// `Request`'s own methods (src/request.rs): a builder setter with one of
 /// these names is not forwarded (reach it with `.map(|b| b.name(..))`).
 const REQUEST_METHODS: &[&str] =
-    &["map", "into_raw", "timeouts", "retry", "send", "operation_id", "operation_name", "pages"];
+    &["map", "into_raw", "timeouts", "retry", "header", "send", "operation_id", "operation_name", "pages"];
 
 /// The query parameters and the success field that make an operation
 /// paged: `start` (inclusive) and `end` (exclusive) select a window of
@@ -134,7 +134,7 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<(String, String), 
                     #[allow(unused_mut)]
                     let mut request = client.#m();
                     #(#set_params)*
-                    Ok(request.send().await?.status())
+                    Ok(request.send().await?.status().as_u16())
                 }),
             }
         });
@@ -230,26 +230,12 @@ fn public_type(mut ty: syn::Type) -> syn::Type {
 
 /// The type of field `field` of struct `types::name`, without its `Option`.
 fn field_type(file: &syn::File, name: &syn::Type, field: &str) -> Option<syn::Type> {
-    let ident = match name {
-        syn::Type::Path(p) => p.path.segments.last()?.ident.clone(),
-        _ => return None,
-    };
-    file.items.iter().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref()?.1.iter().find_map(|i| match i {
-            syn::Item::Struct(s) if s.ident == ident => s.fields.iter().find_map(|f| {
-                if f.ident.as_ref()? != field {
-                    return None;
-                }
-                let inner = crate::rewrite::option_inner(&f.ty).cloned().unwrap_or_else(|| f.ty.clone());
-                // A type of the `types` module, named from inside `operation::x`.
-                let syn::Type::Path(p) = &inner else { return None };
-                let last = &p.path.segments.last()?.ident;
-                Some(syn::parse_quote!(super::super::types::#last))
-            }),
-            _ => None,
-        }),
-        _ => None,
-    })
+    let (_, ty) = struct_fields(file, name).into_iter().find(|(f, _)| *f == field)?;
+    let inner = crate::rewrite::option_inner(ty).unwrap_or(ty);
+    // A type of the `types` module, named from inside `operation::x`.
+    let syn::Type::Path(p) = inner else { return None };
+    let last = &p.path.segments.last()?.ident;
+    Some(syn::parse_quote!(super::super::types::#last))
 }
 
 /// The request body schema of an operation, resolved.
@@ -309,7 +295,7 @@ fn answers(
         let entry = by_type.entry(key).or_insert((op.success.clone(), action, false, false, false));
         entry.2 |= challenge;
         entry.3 |= negotiates;
-        entry.4 |= has_field(file, &op.success, "dpop_nonce");
+        entry.4 |= struct_fields(file, &op.success).iter().any(|(f, _)| *f == "dpop_nonce");
     }
     let impls = by_type.values().map(|(ty, action, challenge, negotiates, nonce)| {
         let jwt = if *negotiates { "application/token-introspection+jwt" } else { "application/jwt" };
@@ -376,6 +362,13 @@ fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
                 pub type Action = #a;
             }
         });
+        let enums = success_enum_fields(file, &op.success).into_iter().map(|(field, alias, ty)| {
+            let doc = format!("The type of the success body's `{field}`.");
+            quote! {
+                #[doc = #doc]
+                pub type #alias = super::super::types::#ty;
+            }
+        });
         let doc = format!("The types of [`Authlete::{m}`](crate::Authlete::{m}).");
         let builder = &op.builder;
         quote! {
@@ -391,6 +384,7 @@ fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
                 /// The documented error body.
                 pub type ErrorBody = #error;
                 #action
+                #(#enums)*
             }
         }
     });
@@ -404,6 +398,41 @@ fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
             #(#modules)*
         }
     }
+}
+
+/// The success body's fields whose type is one of the generated enums
+/// (`Option` or not), but `action`: `(field, alias, enum)`, the alias being
+/// the field's name in UpperCamelCase (`grant_type` → `GrantType`). A field
+/// whose alias would be one of the module's other names is left out.
+fn success_enum_fields(file: &syn::File, success: &syn::Type) -> Vec<(String, syn::Ident, syn::Ident)> {
+    use heck::ToUpperCamelCase;
+    const TAKEN: &[&str] = &["Builder", "Body", "Success", "ErrorBody", "Action"];
+    let enums: std::collections::HashSet<String> = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .filter_map(|i| match i {
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (field, ty) in struct_fields(file, success) {
+        let ty = crate::rewrite::option_inner(ty).unwrap_or(ty);
+        let syn::Type::Path(p) = ty else { continue };
+        let Some(last) = p.path.segments.last().filter(|s| s.arguments.is_empty()) else { continue };
+        let name = field.to_string().trim_start_matches("r#").to_string();
+        let alias = name.to_upper_camel_case();
+        if p.path.segments.len() == 1 && enums.contains(&last.ident.to_string()) && !TAKEN.contains(&alias.as_str()) {
+            out.push((name, format_ident!("{}", alias), last.ident.clone()));
+        }
+    }
+    out
 }
 
 /// `types::X` for a builder whose `body` field is `Result<types::builder::X, String>`.
@@ -425,51 +454,103 @@ fn body_type(builders: &[syn::Item], builder: &syn::Ident) -> Option<syn::Type> 
     })
 }
 
-/// Whether the struct `types::name` has a field `field`.
-fn has_field(file: &syn::File, name: &syn::Type, field: &str) -> bool {
+/// The fields of the struct `types::name`, by name and type.
+fn struct_fields<'f>(file: &'f syn::File, name: &syn::Type) -> Vec<(&'f syn::Ident, &'f syn::Type)> {
     let Some(ident) = (match name {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
         _ => None,
     }) else {
-        return false;
+        return Vec::new();
     };
-    file.items.iter().any(|i| match i {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().is_some_and(|(_, items)| {
-            items.iter().any(|i| match i {
-                syn::Item::Struct(s) if s.ident == ident => {
-                    s.fields.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == field))
-                }
-                _ => false,
-            })
-        }),
-        _ => false,
+    let types = file.items.iter().find_map(|i| match i {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    types
+        .into_iter()
+        .flatten()
+        .find_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == ident => {
+                Some(s.fields.iter().filter_map(|f| Some((f.ident.as_ref()?, &f.ty))).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The element type of `Vec<T>` (any path ending in `Vec`), named from the
+/// layer's module: a type of the generated `types` module gets `types::`.
+fn vec_element(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(element)) = args.args.first() else { return None };
+    Some(match element {
+        syn::Type::Path(e) if e.qself.is_none() && e.path.leading_colon.is_none() && e.path.segments.len() == 1 => {
+            syn::parse_quote!(types::#e)
+        }
+        other => other.clone(),
     })
 }
 
 /// `impl Paged` for an operation with `start`/`end` setters whose success
-/// type has `totalCount`: found by this rule, never by a list.
+/// type has `totalCount`, and `impl PagedItems` when that type has exactly
+/// one list: found by this rule, never by a list of operations.
 fn paged_impl(op: &Op, file: &syn::File, empty: &[u16]) -> TokenStream {
     let has = |n: &str| op.setters.iter().any(|s| s.sig.ident == n);
-    if !(has(PAGE_START) && has(PAGE_END) && has_field(file, &op.success, PAGE_TOTAL_FIELD)) {
+    let fields = struct_fields(file, &op.success);
+    if !(has(PAGE_START) && has(PAGE_END) && fields.iter().any(|(f, _)| *f == PAGE_TOTAL_FIELD)) {
         return TokenStream::new();
     }
+    let lists: Vec<_> = fields.iter().filter_map(|(f, ty)| Some((*f, vec_element(ty)?))).collect();
+    let list = match lists.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    };
     let builder = &op.builder;
     let (start, end, total) =
         (format_ident!("{}", PAGE_START), format_ident!("{}", PAGE_END), format_ident!("{}", PAGE_TOTAL_FIELD));
-    let read = if empty.is_empty() {
-        quote! { output.#total.map(i64::from) }
+    // The success value as `Option<&Success>`, whatever the output's shape.
+    let success = if empty.is_empty() {
+        quote! { ::std::option::Option::Some(output) }
     } else {
-        quote! { output.as_ref().and_then(|o| o.#total).map(i64::from) }
+        quote! { output.as_ref() }
     };
-    quote! {
-        impl<'a> crate::Paged for builder::#builder<'a> {
-            fn window(self, start: i64, end: i64) -> Self {
-                self.#start(start).#end(end)
-            }
-            fn total_count(output: &Self::Output) -> ::std::option::Option<i64> {
-                #read
+    let page_len = match list {
+        Some((field, _)) => quote! { #success.map(|o| o.#field.len()) },
+        None => quote! { { let _ = output; ::std::option::Option::None } },
+    };
+    let items = list.map(|(field, element)| {
+        let take = if empty.is_empty() {
+            quote! { output.#field }
+        } else {
+            quote! { output.map(|o| o.#field).unwrap_or_default() }
+        };
+        quote! {
+            impl<'a> crate::PagedItems for builder::#builder<'a> {
+                type Item = #element;
+                fn into_items(output: Self::Output) -> ::std::vec::Vec<#element> {
+                    #take
+                }
             }
         }
+    });
+    quote! {
+        impl<'a> crate::Paged for builder::#builder<'a> {
+            fn window(self, start: u32, end: u32) -> Self {
+                self.#start(start).#end(end)
+            }
+            fn total_count(output: &Self::Output) -> ::std::option::Option<u32> {
+                #success.and_then(|o| o.#total).and_then(|t| u32::try_from(t).ok())
+            }
+            fn page_len(output: &Self::Output) -> ::std::option::Option<usize> {
+                #page_len
+            }
+        }
+        #items
     }
 }
 
@@ -594,15 +675,19 @@ fn operation_index(spec: &Value) -> Vec<(String, String, String, Vec<u16>, Strin
     out
 }
 
-/// `fn(&[u8]) -> Result<(), String>` decoding a body as `ty` the way
-/// progenitor does (`serde_json::from_slice`); raw and empty bodies always pass.
-fn decoder(ty: &syn::Type, public: TokenStream) -> TokenStream {
-    let raw = match ty {
+/// `()` or progenitor's `ByteStream`: a body that is not decoded as JSON.
+fn is_raw(ty: &syn::Type) -> bool {
+    match ty {
         syn::Type::Tuple(t) => t.elems.is_empty(),
         syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"),
         _ => false,
-    };
-    if raw {
+    }
+}
+
+/// `fn(&[u8]) -> Result<(), String>` decoding a body as `ty` the way
+/// progenitor does (`serde_json::from_slice`); raw and empty bodies always pass.
+fn decoder(ty: &syn::Type, public: TokenStream) -> TokenStream {
+    if is_raw(ty) {
         quote! { |_| Ok(()) }
     } else {
         quote! { |bytes| ::serde_json::from_slice::<#public>(bytes).map(|_| ()).map_err(|e| e.to_string()) }
@@ -667,6 +752,17 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             }
         }
         let name = &sig.ident;
+        if is_path_parameter(path, &name.to_string()) && setter_value_type(f).is_some_and(|t| is_string(&t)) {
+            // A path parameter is a segment of text: anything `Display` (a
+            // model's numeric id, say), not only what converts to `String`.
+            return quote! {
+                #(#attrs)*
+                pub fn #name(self, value: impl ::std::fmt::Display) -> Self {
+                    let value = value.to_string();
+                    self.map(move |b| b.#name(value))
+                }
+            };
+        }
         let args = sig.inputs.iter().filter_map(|i| match i {
             syn::FnArg::Typed(t) => match t.pat.as_ref() {
                 syn::Pat::Ident(id) => Some(id.ident.clone()),
@@ -692,6 +788,13 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
         quote! { _status }
     } else {
         quote! { status }
+    };
+    // An answer with a success status the spec does not list is decoded
+    // as the operation's JSON success type, if it has one.
+    let (bytes_arg, decode_success) = if is_raw(success) {
+        (quote! { _bytes }, quote! { None })
+    } else {
+        (quote! { bytes }, quote! { ::serde_json::from_slice(bytes).ok() })
     };
     quote! {
         impl crate::Authlete {
@@ -733,6 +836,20 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             fn no_content(#no_content_arg: u16) -> ::std::option::Option<#output> {
                 #no_content
             }
+            fn decode_success(#bytes_arg: &[u8]) -> ::std::option::Option<#success> {
+                #decode_success
+            }
         }
     }
+}
+
+/// Whether `setter` sets a parameter of the path template `path`
+/// (`{clientId}` is set by `client_id`).
+fn is_path_parameter(path: &str, setter: &str) -> bool {
+    path.split('{').skip(1).filter_map(|p| p.split_once('}')).any(|(name, _)| crate::normalise::snake(name) == setter)
+}
+
+/// `String`, however it is spelled.
+fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "String"))
 }
