@@ -187,15 +187,29 @@ fn plain_http_to_a_remote_host_is_refused_with_or_without_a_token() {
 
 #[tokio::test]
 async fn an_undocumented_success_is_not_quoted_in_the_error() {
-    // Not the success type (that would be a success): a proxy's page.
-    let body = format!("<p>partial content: access_token={}</p>", SECRETS[0]);
-    let server = Server::always(Reply::text(206, "text/html", &body)).await;
+    // JSON, but not the success type (an object of it would be a success).
+    let body = format!(r#""access_token={}""#, SECRETS[0]);
+    let server = Server::always(Reply::text(206, "application/json", &body)).await;
     let client = Authlete::builder().base_url(&server.base_url).service_id("1").build().unwrap();
     let e = client.auth_token().body_map(|b| b.parameters("x")).send().await.unwrap_err();
     let Error::Status { status, snippet, body_len, .. } = &e else { panic!("{e:?}") };
     assert_eq!((status.as_u16(), snippet.as_str(), *body_len), (206, "", body.len()));
     assert_no_secret(&format!("{e} {e:?}"));
     assert!(e.to_string().contains(&format!("{} bytes", body.len())), "{e}");
+}
+
+#[tokio::test]
+async fn an_undocumented_success_that_decodes_shows_no_token() {
+    let body = format!(
+        r#"{{"action":"OK","accessToken":"{0}","responseContent":"{{\"access_token\":\"{0}\"}}"}}"#,
+        SECRETS[0]
+    );
+    let server = Server::always(Reply::text(203, "application/json", &body)).await;
+    let client = Authlete::builder().base_url(&server.base_url).service_id("1").build().unwrap();
+    let response = client.auth_token().body_map(|b| b.parameters("x")).send().await.unwrap();
+    assert_eq!(response.status(), 203);
+    assert_eq!(response.access_token.as_deref(), Some(SECRETS[0]), "decoded");
+    assert_no_secret(&format!("{response:?}"));
 }
 
 // 11 --------------------------------------------------------------------

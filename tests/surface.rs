@@ -69,6 +69,20 @@ async fn a_models_own_id_is_a_path_parameter() {
 }
 
 #[tokio::test]
+async fn a_responder_that_panics_fails_its_call_only() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on_request::<client_get::Builder>(|call| {
+        assert_ne!(call.path_param("clientId"), Some("1"), "a bug in the test's script");
+        MockReply::ok(client_get::Success::default())
+    });
+    let c = mock.client();
+    assert!(c.client_get().client_id(1).send().await.is_err());
+    c.client_get().client_id(2).send().await.unwrap();
+    let recorded: Vec<_> = mock.calls_to::<client_get::Builder>().iter().map(|c| c.path.clone()).collect();
+    assert_eq!(recorded, ["/api/mock-service/client/get/2"]);
+}
+
+#[tokio::test]
 async fn a_missing_required_field_names_the_field_and_the_operation() {
     let server = Server::always(Reply::json(200, json!({}))).await;
     let e = client(&server).idtoken_reissue().body_map(|b| b.access_token("at")).send().await.unwrap_err();

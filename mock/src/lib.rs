@@ -39,7 +39,7 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -287,13 +287,13 @@ impl MockAuthlete {
     {
         let respond = move |call: &Call| respond(&TypedCall::of(call.clone()));
         let route = Route { operation: O::NAME, respond: Arc::new(respond) };
-        self.state.lock().expect("mock state").routes.push(route);
+        lock(&self.state).routes.push(route);
         self
     }
 
     /// Every request received, in order.
     pub fn calls(&self) -> Vec<Call> {
-        self.state.lock().expect("mock state").calls.clone()
+        lock(&self.state).calls.clone()
     }
 
     /// The requests received for operation `O`.
@@ -374,6 +374,11 @@ fn path_params(template: &str, path: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The state, also after a responder panicked while another held it.
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 fn answer(
     state: &Mutex<State>,
     method: Method,
@@ -381,11 +386,10 @@ fn answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let mut state = state.lock().expect("mock state");
     let matched = operation_of(method.as_str(), uri.path());
     let operation = matched.map(|(name, _)| name);
     // The latest answer set up for the operation wins.
-    let respond = state.routes.iter().rev().find(|r| Some(r.operation) == operation).map(|r| r.respond.clone());
+    let respond = lock(state).routes.iter().rev().find(|r| Some(r.operation) == operation).map(|r| r.respond.clone());
     let call = Call {
         operation,
         method: method.to_string(),
@@ -395,11 +399,13 @@ fn answer(
         path_params: matched.map(|(_, template)| path_params(template, uri.path())).unwrap_or_default(),
         query: form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect(),
     };
+    // No lock is held while the test's responder runs: it may call the
+    // mock, and should it panic, the mock goes on for the next request.
     let reply = match &respond {
         Some(respond) => respond(&call),
         None => MockReply::error(404, "MOCK404", &format!("no mock answer for {} {}", call.method, uri.path())),
     };
-    state.calls.push(call);
+    lock(state).calls.push(call);
     let mut headers = HeaderMap::new();
     if let Some(value) = reply.content_type.and_then(|c| axum::http::HeaderValue::from_str(c).ok()) {
         headers.insert(axum::http::header::CONTENT_TYPE, value);

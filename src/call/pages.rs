@@ -35,7 +35,9 @@ pub trait PagedItems: Paged {
 impl<B: Paged + Clone> Request<B> {
     /// Walks every page of a paged list operation, `page_size` items at a
     /// time (at least 1), from the first: each page is one request, sent
-    /// when the stream is polled. It ends after the page that reaches
+    /// when the stream is polled, for the window after the last item
+    /// received (a server that answers fewer items than asked loses
+    /// none). It ends after the page that reaches
     /// `totalCount`; when an answer has no `totalCount`, after a page with
     /// fewer than `page_size` items; after an empty page; or after an error
     /// (which it yields).
@@ -69,7 +71,7 @@ pub struct Pages<'a, B: Operation> {
     template: Request<B>,
     next_start: Option<u32>,
     page_size: u32,
-    /// The request for the window ending at `.0`.
+    /// The request for the window starting at `.0`.
     in_flight: Option<(u32, PageFuture<'a, B::Output>)>,
 }
 
@@ -84,17 +86,23 @@ impl<B: Operation + std::fmt::Debug> std::fmt::Debug for Pages<'_, B> {
     }
 }
 
-/// Where the next window starts after a page `..end` of `len` items, or
-/// `None` when that page was the last.
-fn next_start(end: u32, page_size: u32, total: Option<u32>, len: Option<usize>) -> Option<u32> {
+/// Where the next window starts after the page asked for as
+/// `start..start + page_size` came with `len` items, or `None` when that
+/// page was the last. The next window starts after the items received: a
+/// server that answers fewer than asked (a cap of its own) skips none.
+fn next_start(start: u32, page_size: u32, total: Option<u32>, len: Option<usize>) -> Option<u32> {
+    let next = match len {
+        Some(0) => return None,
+        Some(len) => start.saturating_add(u32::try_from(len).unwrap_or(u32::MAX)),
+        None => start.saturating_add(page_size),
+    };
     let more = match (total, len) {
-        (_, Some(0)) => false,
-        (Some(total), _) => end < total,
+        (Some(total), _) => next < total,
         (None, Some(len)) => len >= page_size as usize,
         (None, None) => false,
     };
-    // A window ending at u32::MAX is the last one there can be.
-    (more && end < u32::MAX).then_some(end)
+    // Saturated: no window can start after it.
+    (more && next < u32::MAX).then_some(next)
 }
 
 impl<'a, B> Pages<'a, B>
@@ -142,14 +150,14 @@ where
             let Some(start) = this.next_start else { return Poll::Ready(None) };
             let end = start.saturating_add(this.page_size);
             let request = this.template.clone().map(|b| b.window(start, end));
-            this.in_flight = Some((end, Box::pin(request.send())));
+            this.in_flight = Some((start, Box::pin(request.send())));
         }
-        let (end, page) = this.in_flight.as_mut().expect("set above");
+        let (start, page) = this.in_flight.as_mut().expect("set above");
         let result = ready!(page.as_mut().poll(cx));
-        let end = *end;
+        let start = *start;
         this.in_flight = None;
         this.next_start = match &result {
-            Ok(page) => next_start(end, this.page_size, B::total_count(page), B::page_len(page)),
+            Ok(page) => next_start(start, this.page_size, B::total_count(page), B::page_len(page)),
             Err(_) => None,
         };
         Poll::Ready(Some(result))
@@ -221,25 +229,32 @@ mod tests {
 
     #[test]
     fn a_total_count_ends_the_walk_at_the_page_that_reaches_it() {
-        assert_eq!(next_start(3, 3, Some(7), Some(3)), Some(3));
-        assert_eq!(next_start(9, 3, Some(7), Some(1)), None);
-        assert_eq!(next_start(7, 7, Some(7), Some(7)), None);
+        assert_eq!(next_start(0, 3, Some(7), Some(3)), Some(3));
+        assert_eq!(next_start(6, 3, Some(7), Some(1)), None);
+        assert_eq!(next_start(0, 7, Some(7), Some(7)), None);
+    }
+
+    #[test]
+    fn a_page_shorter_than_asked_is_followed_from_its_last_item() {
+        // The server caps pages at 100: nothing between 100 and 1000 is skipped.
+        assert_eq!(next_start(0, 1000, Some(250), Some(100)), Some(100));
+        assert_eq!(next_start(200, 1000, Some(250), Some(50)), None);
     }
 
     #[test]
     fn without_a_total_count_a_short_page_is_the_last() {
-        assert_eq!(next_start(3, 3, None, Some(3)), Some(3));
-        assert_eq!(next_start(6, 3, None, Some(2)), None);
-        assert_eq!(next_start(6, 3, None, None), None);
+        assert_eq!(next_start(0, 3, None, Some(3)), Some(3));
+        assert_eq!(next_start(3, 3, None, Some(2)), None);
+        assert_eq!(next_start(3, 3, None, None), None);
     }
 
     #[test]
     fn an_empty_page_ends_the_walk_whatever_the_total_says() {
-        assert_eq!(next_start(3, 3, Some(100), Some(0)), None);
+        assert_eq!(next_start(0, 3, Some(100), Some(0)), None);
     }
 
     #[test]
     fn the_last_possible_window_ends_the_walk() {
-        assert_eq!(next_start(u32::MAX, 10, None, Some(10)), None);
+        assert_eq!(next_start(u32::MAX - 5, 10, None, Some(10)), None);
     }
 }

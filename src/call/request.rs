@@ -61,6 +61,11 @@ pub trait Operation: Sized {
     fn decode_success(bytes: &[u8]) -> Option<Self::Success>;
 }
 
+/// Headers that frame the HTTP message: reqwest and hyper set them, and a
+/// request of the app's own may not.
+const FRAMING_HEADERS: [http::HeaderName; 4] =
+    [http::header::HOST, http::header::CONTENT_LENGTH, http::header::TRANSFER_ENCODING, http::header::CONNECTION];
+
 /// A documented error body, as the client layer reads it.
 #[doc(hidden)]
 pub enum ErrorBody {
@@ -133,8 +138,12 @@ impl<B> Request<B> {
 
     /// A header for this call only (a trace id, a gateway's key), sent
     /// with every attempt; it replaces a header of the same name the
-    /// request would have had. The client's credentials are set after it:
-    /// `Authorization` and `DPoP` given here are replaced by them.
+    /// request would have had. The client's token is set after it: with a
+    /// token configured, an `Authorization` given here is replaced. The
+    /// headers that frame the message (`Host`, `Content-Length`,
+    /// `Transfer-Encoding`, `Connection`) are the client's:
+    /// [`send`](Self::send) refuses a request that sets one
+    /// ([`Error::InvalidRequest`]).
     ///
     /// ```no_run
     /// # async fn demo(authlete: authlete::Authlete) -> Result<(), authlete::Error> {
@@ -184,6 +193,10 @@ impl<B: Operation> Request<B> {
         async move {
             // The request's own settings in, the final status out (for errors
             // progenitor reports without it).
+            if let Some(name) = self.headers.iter().flat_map(|h| h.keys()).find(|n| FRAMING_HEADERS.contains(n)) {
+                let message = format!("the header {name} is set by the client, not by a request");
+                return Err(Error::InvalidRequest { operation: B::NAME, message });
+            }
             let call = crate::call::transport::CallContext::new(self.timeouts, self.retry).with_headers(self.headers);
             let result = self.builder.send_raw(&call).await;
             let status = call.status();

@@ -100,7 +100,6 @@ pub(crate) type Rebuild<'a> = dyn Fn() -> reqwest::Result<reqwest::Request> + Sy
 /// `explicit_call_context` passes it down): the request's own overrides
 /// in, the final status out. Not API.
 #[doc(hidden)]
-#[derive(Debug)]
 pub struct CallContext {
     /// The status of the last answer (0: none), for errors that progenitor
     /// reports without it (an undecodable body).
@@ -125,6 +124,19 @@ impl CallContext {
     /// The status of the call's last answer, 0 if none came.
     pub(crate) fn status(&self) -> u16 {
         self.status.load(Ordering::Relaxed)
+    }
+}
+
+impl std::fmt::Debug for CallContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header names only: a header of the app's own can be a secret.
+        let headers: Vec<&str> = self.headers.iter().flat_map(|h| h.keys()).map(|k| k.as_str()).collect();
+        f.debug_struct("CallContext")
+            .field("status", &self.status)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("headers", &headers)
+            .finish()
     }
 }
 

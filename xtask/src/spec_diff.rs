@@ -17,7 +17,7 @@
 //! | parameter optional → required | breaking | the operation builder's `set_x` is gone (progenitor types a required parameter `T`) |
 //! | operation's Rust name changed | breaking | a method is gone |
 //! | type of a field, parameter, type or body changed; body-less success added | breaking | a genuine retype |
-//! | success status added or dropped (same body) | additive | a success status the spec does not list is still a success when its body decodes |
+//! | success status added or dropped | additive | a success status the spec does not list is still a success when its body decodes (a new status whose body is another type also changes the success body: breaking, reported as that) |
 //! | parameter removed | breaking | its setter is gone (parameters are not retained) |
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -238,15 +238,9 @@ fn response_schema<'a>(spec: &'a Value, op: &'a Value, success: bool) -> Option<
 }
 
 /// The 2xx statuses an operation lists.
-fn success_statuses(op: &Value) -> BTreeSet<String> {
-    op.get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(k, _)| k)
-        .filter(|k| k.starts_with('2'))
-        .cloned()
-        .collect()
+fn success_statuses(op: &Value) -> Vec<&str> {
+    let responses = op.get("responses").and_then(Value::as_object).into_iter().flatten();
+    responses.map(|(k, _)| k.as_str()).filter(|k| k.starts_with('2')).collect()
 }
 
 fn params(spec: &Value, op: &Value) -> BTreeMap<(String, String), (String, bool)> {
@@ -346,6 +340,8 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
         }
         // A success status a revision does not list is still a success
         // when its body decodes (`Request::send`): reported, not breaking.
+        // A status whose body is another type also changes the success
+        // body, which is reported (as breaking) with the bodies below.
         let (os, ns) = (success_statuses(o.op), success_statuses(n.op));
         if os != ns {
             let detail = format!("success statuses {os:?} → {ns:?}");
@@ -583,7 +579,16 @@ mod tests {
         let c =
             changes.iter().find(|c| c.detail.contains("success statuses")).unwrap_or_else(|| panic!("{changes:#?}"));
         assert!(!c.breaking);
-        assert_eq!(c.detail, r#"success statuses {"200"} → {"200", "201"}"#);
+        assert_eq!(c.detail, r#"success statuses ["200"] → ["200", "201"]"#);
+
+        // A status whose body is another type changes the success type.
+        let mut other = op(json!({}));
+        other["responses"]["201"] = json!({"description": "created",
+            "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}});
+        let new = spec(json!({"R": {"type": "object", "properties": {}}}), json!({"/x": {"post": other}}));
+        let changes = surface_diff(&old, &new, false);
+        assert!(changes.iter().any(|c| c.detail.contains("success statuses") && !c.breaking), "{changes:#?}");
+        assert!(changes.iter().any(|c| c.item.ends_with("success body") && c.breaking), "{changes:#?}");
     }
 
     #[test]

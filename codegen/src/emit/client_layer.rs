@@ -403,19 +403,14 @@ fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
 /// The success body's fields whose type is one of the generated enums
 /// (`Option` or not), but `action`: `(field, alias, enum)`, the alias being
 /// the field's name in UpperCamelCase (`grant_type` → `GrantType`). A field
-/// whose alias would be one of the module's other names is left out.
+/// whose alias would be one of the module's other names, or another
+/// field's alias, is left out.
 fn success_enum_fields(file: &syn::File, success: &syn::Type) -> Vec<(String, syn::Ident, syn::Ident)> {
     use heck::ToUpperCamelCase;
-    const TAKEN: &[&str] = &["Builder", "Body", "Success", "ErrorBody", "Action"];
-    let enums: std::collections::HashSet<String> = file
-        .items
-        .iter()
-        .find_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-            _ => None,
-        })
-        .into_iter()
-        .flatten()
+    // The module's other names, and what it imports.
+    let mut taken: std::collections::HashSet<String> =
+        ["Builder", "Body", "Success", "ErrorBody", "Action", "ByteStream", "types"].map(String::from).into();
+    let enums: std::collections::HashSet<String> = type_items(file)
         .filter_map(|i| match i {
             syn::Item::Enum(e) => Some(e.ident.to_string()),
             _ => None,
@@ -428,7 +423,7 @@ fn success_enum_fields(file: &syn::File, success: &syn::Type) -> Vec<(String, sy
         let Some(last) = p.path.segments.last().filter(|s| s.arguments.is_empty()) else { continue };
         let name = field.to_string().trim_start_matches("r#").to_string();
         let alias = name.to_upper_camel_case();
-        if p.path.segments.len() == 1 && enums.contains(&last.ident.to_string()) && !TAKEN.contains(&alias.as_str()) {
+        if p.path.segments.len() == 1 && enums.contains(&last.ident.to_string()) && taken.insert(alias.clone()) {
             out.push((name, format_ident!("{}", alias), last.ident.clone()));
         }
     }
@@ -454,6 +449,29 @@ fn body_type(builders: &[syn::Item], builder: &syn::Ident) -> Option<syn::Type> 
     })
 }
 
+/// The items of the generated `types` module.
+fn type_items(file: &syn::File) -> impl Iterator<Item = &syn::Item> {
+    file.items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+}
+
+/// The names of the `types` module's structs and enums.
+fn type_names(file: &syn::File) -> std::collections::HashSet<String> {
+    type_items(file)
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The fields of the struct `types::name`, by name and type.
 fn struct_fields<'f>(file: &'f syn::File, name: &syn::Type) -> Vec<(&'f syn::Ident, &'f syn::Type)> {
     let Some(ident) = (match name {
@@ -462,13 +480,7 @@ fn struct_fields<'f>(file: &'f syn::File, name: &syn::Type) -> Vec<(&'f syn::Ide
     }) else {
         return Vec::new();
     };
-    let types = file.items.iter().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    types
-        .into_iter()
-        .flatten()
+    type_items(file)
         .find_map(|i| match i {
             syn::Item::Struct(s) if s.ident == ident => {
                 Some(s.fields.iter().filter_map(|f| Some((f.ident.as_ref()?, &f.ty))).collect())
@@ -479,8 +491,9 @@ fn struct_fields<'f>(file: &'f syn::File, name: &syn::Type) -> Vec<(&'f syn::Ide
 }
 
 /// The element type of `Vec<T>` (any path ending in `Vec`), named from the
-/// layer's module: a type of the generated `types` module gets `types::`.
-fn vec_element(ty: &syn::Type) -> Option<syn::Type> {
+/// layer's module: a type of the generated `types` module (one of
+/// `local`) gets `types::`.
+fn vec_element(ty: &syn::Type, local: &std::collections::HashSet<String>) -> Option<syn::Type> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident != "Vec" {
@@ -489,7 +502,11 @@ fn vec_element(ty: &syn::Type) -> Option<syn::Type> {
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
     let Some(syn::GenericArgument::Type(element)) = args.args.first() else { return None };
     Some(match element {
-        syn::Type::Path(e) if e.qself.is_none() && e.path.leading_colon.is_none() && e.path.segments.len() == 1 => {
+        syn::Type::Path(e)
+            if e.qself.is_none()
+                && e.path.segments.len() == 1
+                && local.contains(&e.path.segments[0].ident.to_string()) =>
+        {
             syn::parse_quote!(types::#e)
         }
         other => other.clone(),
@@ -505,7 +522,8 @@ fn paged_impl(op: &Op, file: &syn::File, empty: &[u16]) -> TokenStream {
     if !(has(PAGE_START) && has(PAGE_END) && fields.iter().any(|(f, _)| *f == PAGE_TOTAL_FIELD)) {
         return TokenStream::new();
     }
-    let lists: Vec<_> = fields.iter().filter_map(|(f, ty)| Some((*f, vec_element(ty)?))).collect();
+    let local = type_names(file);
+    let lists: Vec<_> = fields.iter().filter_map(|(f, ty)| Some((*f, vec_element(ty, &local)?))).collect();
     let list = match lists.as_slice() {
         [one] => Some(one),
         _ => None,
@@ -791,7 +809,11 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
     };
     // An answer with a success status the spec does not list is decoded
     // as the operation's JSON success type, if it has one.
-    let (bytes_arg, decode_success) = if is_raw(success) {
+    let unit = matches!(success, syn::Type::Tuple(t) if t.elems.is_empty());
+    let (bytes_arg, decode_success) = if unit {
+        // A body-less success (a delete): any 2xx without a body.
+        (quote! { bytes }, quote! { bytes.is_empty().then_some(()) })
+    } else if is_raw(success) {
         (quote! { _bytes }, quote! { None })
     } else {
         (quote! { bytes }, quote! { ::serde_json::from_slice(bytes).ok() })
