@@ -89,7 +89,9 @@ mod stand_in {
         mock.on::<auth_token::Builder>(
             auth_token::Success::builder()
                 .result_code("A421001")
-                .action(auth_token::Action::IdTokenReissuable)
+                // By wire name: older spec revisions lack this action, and the
+                // example builds with them too.
+                .action(auth_token::Action::from("ID_TOKEN_REISSUABLE"))
                 .subject("alice")
                 .access_token("Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw")
                 .refresh_token("Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz")

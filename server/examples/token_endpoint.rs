@@ -37,7 +37,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mock = MockAuthlete::start().await?;
             mock.on::<auth_token::Builder>(
                 auth_token::Success::builder()
-                    .action(auth_token::Action::IdTokenReissuable)
+                    // By wire name: older spec revisions lack this action, and the
+                    // example builds with them too.
+                    .action(auth_token::Action::from("ID_TOKEN_REISSUABLE"))
                     .access_token("at")
                     .refresh_token("rt")
                     .subject("alice")
