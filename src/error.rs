@@ -254,6 +254,14 @@ pub enum ConfigError {
     /// The access token contains characters that cannot be sent in a header.
     #[error("the access token is not a valid header value")]
     InvalidToken,
+
+    /// The DPoP key is not a usable private JWK (feature `dpop`). The
+    /// reason never quotes the key.
+    #[error("invalid DPoP key: {reason}")]
+    InvalidDpopKey {
+        /// What is wrong.
+        reason: String,
+    },
     /// A setting is out of range.
     #[error("invalid setting {setting}: {reason}")]
     InvalidSetting {

@@ -204,6 +204,7 @@ impl Transport {
             started: call_started,
             spare: None,
             rebuild,
+            asked_again: false,
             start: start_attempt,
             state: State::Done,
         };
@@ -236,6 +237,9 @@ pub(crate) struct Execute<'a, F> {
     spare: Option<Box<reqwest::Request>>,
     /// Makes the next attempt's request (the generated operations have one).
     rebuild: Option<&'a Rebuild<'a>>,
+    /// Whether the server already had the request again for what the
+    /// credentials learnt from it (a DPoP nonce): once per call.
+    asked_again: bool,
     /// Sends one attempt (reqwest's future for it cannot be named).
     start: fn(&reqwest::Client, reqwest::Request) -> F,
     state: State<F>,
@@ -274,7 +278,8 @@ impl<F> Execute<'_, F> {
             }
         }
         self.transport.credentials.apply(&mut request);
-        let another = self.attempt < self.retry.max_attempts;
+        let another =
+            self.attempt < self.retry.max_attempts || (!self.asked_again && self.transport.credentials.may_ask_again());
         self.spare = (another && self.rebuild.is_none()).then(|| request.try_clone().map(Box::new)).flatten();
         let remaining = match (self.attempt, self.deadline) {
             (1, _) | (_, None) => self.timeouts.total,
@@ -298,6 +303,17 @@ impl<F> Execute<'_, F> {
         let ended = traced.then(Instant::now);
         if let Some(ended) = ended {
             trace_attempt(self.operation, self.attempt, &result, ended.saturating_duration_since(self.started));
+        }
+        // The server refused the request unread and said how to make it
+        // acceptable (RFC 9449's `use_dpop_nonce`): sent again at once,
+        // whatever the method, and not counted as a retry.
+        if let Ok(response) = &result {
+            let resendable = self.rebuild.is_some() || self.spare.is_some();
+            if self.transport.credentials.observe(response) && !self.asked_again && resendable {
+                self.asked_again = true;
+                self.state = State::Waiting(Box::pin(tokio::time::sleep(Duration::ZERO)));
+                return None;
+            }
         }
         if let Verdict::RetryAfter(wait) =
             verdict(&self.retry, &self.transport.base, &result, self.safe, self.attempt + 1)

@@ -7,6 +7,8 @@ use reqwest::header::HeaderValue;
 
 pub(crate) mod config;
 pub(crate) mod credentials;
+#[cfg(feature = "dpop")]
+pub(crate) mod dpop;
 pub(crate) mod tls;
 
 use crate::call::transport::Transport;
@@ -25,6 +27,9 @@ pub const ENV_ACCESS_TOKEN: &str = "AUTHLETE_SERVICE_ACCESSTOKEN";
 /// Environment variable: the access token, under the name Authlete's
 /// generated SDKs use (read when [`ENV_ACCESS_TOKEN`] is unset).
 pub const ENV_BEARER: &str = "AUTHLETE_BEARER";
+/// Environment variable: the private JWK a DPoP-bound access token is bound
+/// to (feature `dpop`; the name Authlete's Java and Python libraries use).
+pub const ENV_DPOP_KEY: &str = "AUTHLETE_DPOP_KEY";
 
 /// A client of the Authlete API: where it is, which service, with what token.
 ///
@@ -120,6 +125,8 @@ pub struct AuthleteBuilder {
     http_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
     extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    #[cfg(feature = "dpop")]
+    dpop_key: Option<crate::DpopKey>,
 }
 
 impl std::fmt::Debug for AuthleteBuilder {
@@ -163,6 +170,26 @@ impl AuthleteBuilder {
     /// [`ApiTokenSource`]), instead of a fixed one.
     pub fn access_token_source(mut self, source: ApiTokenSource) -> Self {
         self.token = Some(TokenSetting::Source(source));
+        self
+    }
+
+    /// The key the access token is bound to (a DPoP-bound token, RFC 9449):
+    /// each request then carries `Authorization: DPoP <token>` and a proof
+    /// signed with this key (feature `dpop`). A `401` asking for a nonce
+    /// (`use_dpop_nonce`) is answered by sending the request once more with
+    /// it, whatever its method: the server did not act on it.
+    ///
+    /// ```
+    /// # fn demo(jwk: &str) -> Result<(), authlete::ConfigError> {
+    /// let authlete = authlete::Authlete::builder()
+    ///     .access_token("a DPoP-bound token")
+    ///     .dpop_key(authlete::DpopKey::from_jwk(jwk)?)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "dpop")]
+    pub fn dpop_key(mut self, key: crate::DpopKey) -> Self {
+        self.dpop_key = Some(key);
         self
     }
 
@@ -268,6 +295,23 @@ impl AuthleteBuilder {
             return Err(ConfigError::InvalidEnv { var: token.0, reason: "not a valid header value".into() });
         }
         self.token = Some(TokenSetting::Fixed(ApiAccessToken::new(token.1)));
+        if let Some(jwk) = read(ENV_DPOP_KEY)? {
+            #[cfg(feature = "dpop")]
+            {
+                self.dpop_key = Some(
+                    crate::DpopKey::from_jwk(&jwk)
+                        .map_err(|e| ConfigError::InvalidEnv { var: ENV_DPOP_KEY, reason: e.to_string() })?,
+                );
+            }
+            #[cfg(not(feature = "dpop"))]
+            {
+                let _ = jwk;
+                return Err(ConfigError::InvalidEnv {
+                    var: ENV_DPOP_KEY,
+                    reason: "set, but this build has no DPoP support (authlete's feature `dpop`)".into(),
+                });
+            }
+        }
         Ok(self)
     }
 
@@ -296,7 +340,11 @@ impl AuthleteBuilder {
                 return Err(ConfigError::InvalidSetting { setting, reason: "must be more than zero".into() });
             }
         }
-        let credentials = Credentials::new(self.token.as_ref())?;
+        let credentials = Credentials::new(
+            self.token.as_ref(),
+            #[cfg(feature = "dpop")]
+            self.dpop_key,
+        )?;
         // The client the crate builds applies the first attempt's timeout
         // itself; a request then arms no timer of its own (transport.rs).
         let first_attempt = self.timeouts.attempt.min(self.timeouts.total);
