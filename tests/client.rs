@@ -188,6 +188,10 @@ async fn a_requests_own_headers_go_with_every_attempt_and_cannot_replace_the_tok
         .unwrap_err();
     assert!(matches!(&e, Error::InvalidRequest { message, .. } if message.contains("content-length")), "{e:?}");
     assert_eq!(server.count(), 3, "not sent");
+    // A header of the app's own may be a secret: Debug names it only.
+    let r = c.service_jwks_get().header(HeaderName::from_static("x-app-key"), HeaderValue::from_static("s3cret-v"));
+    let shown = format!("{r:?}");
+    assert!(shown.contains("x-app-key") && !shown.contains("s3cret-v"), "{shown}");
 }
 
 #[tokio::test]

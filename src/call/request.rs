@@ -91,13 +91,11 @@ pub struct Request<B> {
 
 impl<B: std::fmt::Debug> std::fmt::Debug for Request<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Header names only: a header of the app's own can be a secret.
-        let headers: Vec<&str> = self.headers.iter().flat_map(|h| h.keys()).map(|k| k.as_str()).collect();
         f.debug_struct("Request")
             .field("builder", &self.builder)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
-            .field("headers", &headers)
+            .field("headers", &crate::call::transport::HeaderNames(&self.headers))
             .finish()
     }
 }

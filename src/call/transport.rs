@@ -129,14 +129,22 @@ impl CallContext {
 
 impl std::fmt::Debug for CallContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Header names only: a header of the app's own can be a secret.
-        let headers: Vec<&str> = self.headers.iter().flat_map(|h| h.keys()).map(|k| k.as_str()).collect();
         f.debug_struct("CallContext")
             .field("status", &self.status)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
-            .field("headers", &headers)
+            .field("headers", &HeaderNames(&self.headers))
             .finish()
+    }
+}
+
+/// Debug-prints a request's extra headers by name only: a header of the
+/// app's own can be a secret.
+pub(crate) struct HeaderNames<'a>(pub(crate) &'a Option<Box<http::HeaderMap>>);
+
+impl std::fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter().flat_map(|h| h.keys()).map(|k| k.as_str())).finish()
     }
 }
 

@@ -24,6 +24,12 @@ use crate::error::ConfigError;
 ///
 /// Its `Debug` shows the algorithm and the public key's thumbprint, never
 /// the private key.
+///
+/// Prefer an EC or Ed25519 key. RSA signing goes through the `rsa` crate
+/// (0.9), which has an open advisory, RUSTSEC-2023-0071: its private-key
+/// operations are not constant-time, so a party that can time many of
+/// the app's signatures precisely may learn the key. ES256, ES384 and
+/// EdDSA have no such advisory.
 pub struct DpopKey {
     alg: Algorithm,
     key: EncodingKey,
