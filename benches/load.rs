@@ -9,6 +9,10 @@
 //!
 //! Prints one JSON line per (client, concurrency), like the peer SDK scripts
 //! in `benches/load/peers/`. Every loop is bounded by time and by count.
+//!
+//! With `--features dpop` and `--dpop`, it compares the crate's bearer call
+//! with the same call made with DPoP-bound tokens (an ES256 and an Ed25519
+//! key, a proof signed per call) instead of raw reqwest.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -186,27 +190,15 @@ fn main() {
         let raw_with_timeout =
             authlete::reqwest_client_builder().unwrap().timeout(authlete::Timeouts::default().attempt).build().unwrap();
         let endpoint = format!("{url}/api/715948317/idtoken/reissue");
+        let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
+        if std::env::args().any(|a| a == "--dpop") {
+            return dpop_rounds(&url, crate_client, &concurrencies, rounds, bounds).await;
+        }
         // Rounds alternate the clients so that none always runs on a warmer
         // machine; report.py takes each one's median round.
-        let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
         for &c in &concurrencies {
             for _ in 0..rounds {
-                let client = crate_client.clone();
-                run("authlete-rust", c, bounds, move || {
-                    let client = client.clone();
-                    async move {
-                        match client
-                            .idtoken_reissue()
-                            .body_map(|b| b.access_token("at").refresh_token("rt"))
-                            .send()
-                            .await
-                        {
-                            Ok(r) => r.is_reissued(),
-                            Err(_) => false,
-                        }
-                    }
-                })
-                .await;
+                run_crate("authlete-rust", &crate_client, c, bounds).await;
                 for (name, raw) in [("raw-reqwest", &raw), ("raw-reqwest-timeout", &raw_with_timeout)] {
                     let (raw, endpoint) = (raw.clone(), endpoint.clone());
                     run(name, c, bounds, move || {
@@ -218,4 +210,49 @@ fn main() {
             }
         }
     });
+}
+
+/// The crate's call, as users make it.
+async fn run_crate(name: &str, client: &Authlete, concurrency: usize, bounds: Bounds) {
+    let client = client.clone();
+    run(name, concurrency, bounds, move || {
+        let client = client.clone();
+        async move {
+            match client.idtoken_reissue().body_map(|b| b.access_token("at").refresh_token("rt")).send().await {
+                Ok(r) => r.is_reissued(),
+                Err(_) => false,
+            }
+        }
+    })
+    .await;
+}
+
+/// The crate's bearer call against the same call with DPoP-bound tokens,
+/// alternating. nginx ignores the proofs: what is measured is the client's
+/// side, a proof signed and attached per call.
+#[cfg(feature = "dpop")]
+async fn dpop_rounds(url: &str, bearer: Authlete, concurrencies: &[usize], rounds: usize, bounds: Bounds) {
+    let with_key = |jwk: &str| {
+        Authlete::builder()
+            .base_url(url)
+            .service_id("715948317")
+            .access_token("bench-token")
+            .dpop_key(authlete::DpopKey::from_jwk(jwk).unwrap())
+            .build()
+            .unwrap()
+    };
+    let es256 = with_key(include_str!("../tests/keys/es256.jwk"));
+    let eddsa = with_key(include_str!("../tests/keys/eddsa.jwk"));
+    for &c in concurrencies {
+        for _ in 0..rounds {
+            run_crate("authlete-rust-bearer", &bearer, c, bounds).await;
+            run_crate("authlete-rust-dpop-es256", &es256, c, bounds).await;
+            run_crate("authlete-rust-dpop-eddsa", &eddsa, c, bounds).await;
+        }
+    }
+}
+
+#[cfg(not(feature = "dpop"))]
+async fn dpop_rounds(_: &str, _: Authlete, _: &[usize], _: usize, _: Bounds) {
+    eprintln!("load: --dpop needs `cargo bench --features dpop`");
 }

@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 use support::{Reply, Server};
 
 // Keys made for these tests only.
-const ES256: &str = r#"{"kty": "EC", "crv": "P-256", "x": "eA-ZrJ355M5TWEa3Zsc6ly23gXFUpu0V60K3QHcUxTU", "y": "kjcUkVKNXzyKIHmsftHyx0PR_4FgRVVfRNXGJOryeSU", "d": "9Q0U_hbqLbRLBDxC72oGoebt_JCxGB1uRECrusmSr0s"}"#;
-const EDDSA: &str = r#"{"kty": "OKP", "crv": "Ed25519", "x": "OFcGTNNz1XCoogSWD7CW_B8LeLJ8nHneepTwXAFKVfU", "d": "7eJJ4qi0nz18K7SgSfoJY_KD-bLSbXoX0lsl0lRToBU"}"#;
-const RS256: &str = r#"{"kty": "RSA", "n": "qtXpnNbhLsFmb4EjCKd77NpYM8NVWYw76y7alamq3ecLRT9OF6nhg3cv8RglxUzcdx3GMokrt3din1fMmH37xIKoiLb1iXrc2YH_P4_O8rru0pqyDY_S4Jasnjvj4beZ99tisyomXiCLQa-Lh2SIJqh7UHdH7SCHkpu_TiX0eFRFLodrslWNGLJ_LLo85Z53mQta9JiDRIt6c0n7SkBe4MqbSz-z96MLq0a1WtC0ezpMtbe_MM6mqYgXTfBT4kC6Oj2idOwkwuAHBX92WNzkcQIMzQjB2sq9sSsGgfbY5MEoO_wVqhuZfyOr0hlXz0jvUq6x31uj3KWR9pE1OHm7fw", "e": "AQAB", "d": "UK21WULufAym087cCYcPTEw39Qb9-v-MGWvtm8CepGCScgfzjJ_HlAHPVYz4SYIcnCSNKLcFoYXZwM02HzSTZVRPQ3S95xXSNuZ6i3B4mFyv01_U6fkb6sGkKkmE1WEs1ZRGIiOsLi4wYrtrEAXqRr3kS5wJdXM0LSJgtm3P7QMX-NZvDojjzgO6eA_G378neEL_FQexda8wkOXC6I6XQpEC1EVNnJp5M5ApqeduKPG6sb_EU8p5S00FvNgmDuCIqOr4w4YnrTpX-tSIa3hjKfU3KLHpvgXZxKPHVNlgMCb69DeCNJhS7JGGaZaLhKE4piTdNk2N2BXn2Tg2OJml", "p": "7vuF2ZdVelY3HUg1uZ5EAqMn3Gc5bqnSdc4iVx92sa1pbC3Q5uo_Gaq65NDH3MO4XqTRsErR1i4zCosAYzfEaHCevRpmlMxJydl56blR-1GsaTSzfFJgPHbuBaTUiJVnzEji285Prz-2qIMGBavRBpKtgaqGJhJhOiZGul0CFAM", "q": "twAe_a8TqrWOXoofoAAoNqwq7JEgdMInqAGAumNI791KKkELbIicuXS3go9mBfQe2yOT-6324haYWYsbYHZXfi0IEQMUc2BIsnZmSj21qwI6yoVBANk6B7Rvgu-1diIwIsPirMoAk9Cy_x1JniReaphFIXok96fhWkhMC9ERB9U", "dp": "u8Rbsk65FlnPC-7EZ4b2IKxYkU95TH2Zon3HdXR_KbL6dci5rfS2h1Ahb86qecY9gf810bG3lPTPnaUBNPOIGhcCYcnwd1DbWQDKTN0SkMfnEvIZY8DFZDx9X2nWo0ngOB28QL-k1CjXNyda__GzVdrBAHQe2qLuSWXxhFO3Ykk", "dq": "nEfeL4d0pDSogNQ0bc-0h_xALAdEUHH-q9ucs5BWmYHB9JPXzbhdH4Qts7ICztLMBxk7J5RJYospUE8b8iUeUwLiAKVAscdoTgAPGxfYLVKaIpnqCW95v1q4YHmV3m0T7pya2DUqiRGRy4yXchZdC2s-nnhRWa5lJVTYnL7ObIE", "qi": "UCs-kYJlUW_yVMieEnaIq8b_iUkuq5PRWrXs6qmQyeNC5DTGZc3eobfs7pOL2D0dnwEI8FJpykM2SeZeYJ3KR0n8TnLVHIMkOkGF2_JzRwZe_k_nm2YZgwlI_I5hs_JLY9giQD5kJ9bhVlDkdZj2A68mWb2Ty0CvYfihGEixl8U"}"#;
+const ES256: &str = include_str!("keys/es256.jwk");
+const EDDSA: &str = include_str!("keys/eddsa.jwk");
+const RS256: &str = include_str!("keys/rs256.jwk");
 
 const TOKEN: &str = "dpop-bound-token";
 

@@ -59,3 +59,17 @@ for c in (1, 64):
         best_cpu = min(peers, key=lambda p: p["cpu_us_per_call"])
         print(f"  vs best peer: {ours['calls_per_sec'] / best_rate['calls_per_sec']:.1f}x calls/s ({best_rate['client']}), "
               f"{best_cpu['cpu_us_per_call'] / ours['cpu_us_per_call']:.1f}x less CPU/call ({best_cpu['client']})")
+
+for c in (1, 64):
+    bearer = by.get(("authlete-rust-bearer", c))
+    if not bearer:
+        continue
+    print(f"concurrency {c}: DPoP-bound against bearer tokens, the crate both times, median (range) over {bearer['rounds']} rounds")
+    for key in ("es256", "eddsa"):
+        name = f"authlete-rust-dpop-{key}"
+        if (name, c) not in by:
+            continue
+        show(f"DPoP {key.upper()} / bearer", paired(name, "authlete-rust-bearer", c))
+        extra = by[(name, c)]["cpu_us_per_call"] - bearer["cpu_us_per_call"]
+        allocs = by[(name, c)]["allocations_per_call"] - bearer["allocations_per_call"]
+        print(f"    CPU per call added by the proof (median rounds): {extra:.1f} us, {allocs:.0f} allocations")

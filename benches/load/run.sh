@@ -2,10 +2,11 @@
 # Every load figure of BENCHMARKS.md in one run, on this machine:
 #   nginx (Debian) on 127.0.0.1 answering with canned Authlete JSON,
 #   wrk (the server's limit), the crate and raw reqwest + serde
-#   (benches/load.rs), Authlete's TypeScript and Python SDKs (peers/),
+#   (benches/load.rs; then the crate with DPoP-bound tokens against bearer),
+#   Authlete's TypeScript and Python SDKs (peers/),
 #   each at concurrency 1 and 64. nginx is stopped at the end.
 #
-#   benches/load/run.sh            # DURATION=5 MAX_CALLS=500000 PORT=18080 ROUNDS=7
+#   benches/load/run.sh            # DURATION=5 MAX_CALLS=500000 PORT=18080 ROUNDS=7 DPOP_ROUNDS=3
 #
 # Results: one JSON line per measurement in target/load-results.jsonl, and
 # a table on stdout. Every loop is bounded by DURATION and MAX_CALLS, and
@@ -19,6 +20,7 @@ PORT=${PORT:-18080}
 # Rounds of the crate and raw reqwest, alternating: their ratios are taken
 # round by round, which cancels the machine's drift between rounds.
 ROUNDS=${ROUNDS:-7}
+DPOP_ROUNDS=${DPOP_ROUNDS:-3}
 url="http://127.0.0.1:$PORT"
 out=target/load-results.jsonl
 mkdir -p target
@@ -55,6 +57,10 @@ done
 echo "== the crate and raw reqwest" >&2
 cargo bench --bench load -- --url "$url" --duration "$DURATION" --max-calls "$MAX_CALLS" --concurrency 1,64 --rounds "$ROUNDS" \
   | grep '^{' >> "$out"
+
+echo "== the crate with DPoP-bound tokens (a proof per call) against bearer" >&2
+cargo bench --features dpop --bench load -- --dpop --url "$url" --duration "$DURATION" --max-calls "$MAX_CALLS" \
+  --concurrency 1,64 --rounds "$DPOP_ROUNDS" | grep '^{' >> "$out"
 
 echo "== Authlete's TypeScript SDK" >&2
 (cd "$here/peers/ts" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error) >&2
