@@ -75,6 +75,7 @@ async fn a_resource_server_checks_tokens_scopes_and_dpop() {
     let granted = rs.check(ResourceRequest::from_http(&http::Method::GET, "https://api/x", &headers)).await.unwrap();
     let Access::Granted(token) = granted else { panic!("granted") };
     assert_eq!(token.subject.as_deref(), Some("alice"));
+    assert!(token.headers().is_empty(), "no nonce from Authlete, no header");
     let sent = &mock.calls_to::<auth_introspection::Builder>()[0].body;
     assert_eq!(
         sent,
@@ -91,6 +92,35 @@ async fn a_resource_server_checks_tokens_scopes_and_dpop() {
     };
     assert_eq!((r.status().as_u16(), r.body()), (403, ""));
     assert_eq!(r.headers()["www-authenticate"], "Bearer error=\"insufficient_scope\"");
+}
+
+#[tokio::test]
+async fn a_granted_dpop_request_carries_the_next_nonce() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on_request::<auth_introspection::Builder>(|_| {
+        MockReply::json(200, &json!({"action": "OK", "subject": "alice", "dpopNonce": "n-2"}))
+    });
+    let mut headers = http::HeaderMap::new();
+    headers.insert("authorization", "DPoP at-1".parse().unwrap());
+    headers.insert("dpop", "proof".parse().unwrap());
+    let rs = ResourceServer::new(mock.client());
+    let Access::Granted(grant) =
+        rs.check(ResourceRequest::from_http(&http::Method::GET, "https://api/x", &headers)).await.unwrap()
+    else {
+        panic!("granted")
+    };
+    assert_eq!(grant.headers()["dpop-nonce"], "n-2");
+    assert_eq!(grant.answer().subject.as_deref(), Some("alice"));
+    // A nonce that cannot be a header value is left out rather than sent broken.
+    mock.on_request::<auth_introspection::Builder>(|_| {
+        MockReply::json(200, &json!({"action": "OK", "dpopNonce": "bad\nnonce"}))
+    });
+    let Access::Granted(grant) =
+        rs.check(ResourceRequest::from_http(&http::Method::GET, "https://api/x", &headers)).await.unwrap()
+    else {
+        panic!("granted")
+    };
+    assert!(grant.headers().get("dpop-nonce").is_none());
 }
 
 #[tokio::test]

@@ -146,8 +146,8 @@ async fn authorization_asks_the_user_only_on_interaction_actions() {
 
 // 2 ---------------------------------------------------------------------
 
-#[test]
-fn debug_and_display_of_errors_show_no_secret() {
+#[tokio::test]
+async fn debug_and_display_of_errors_show_no_secret() {
     let [at, rt, ..] = SECRETS;
     let token_body = format!(r#"{{"access_token":"{at}","refresh_token":"{rt}"}}"#);
     let fallback = EndpointResponse::json(http::StatusCode::OK, token_body);
@@ -158,7 +158,11 @@ fn debug_and_display_of_errors_show_no_secret() {
         .response_content(format!(r#"{{"access_token":"{at}"}}"#))
         .build()
         .unwrap();
-    assert_no_secret(&format!("{:?}", Access::Granted(Box::new(introspection))));
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on::<auth_introspection::Builder>(introspection);
+    let granted = ResourceServer::new(mock.client()).check(get_request(&bearer())).await.unwrap();
+    assert!(matches!(granted, Access::Granted(_)));
+    assert_no_secret(&format!("{granted:?}"));
 }
 
 // 4 ---------------------------------------------------------------------

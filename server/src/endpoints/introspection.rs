@@ -101,12 +101,69 @@ impl ResourceRequest {
 #[cfg(authlete_operation = "auth_introspection")]
 #[derive(Debug, Clone)]
 pub enum Access {
-    /// The token is valid and has the scopes: serve the resource. The
-    /// answer says who and what (`subject`, `clientId`, `scopes`, ...).
-    Granted(Box<IntrospectionResponse>),
+    /// The token is valid and has the scopes: serve the resource, with
+    /// [`Grant::headers`] on the response. The grant dereferences to the
+    /// answer, which says who and what (`subject`, `clientId`, `scopes`, ...).
+    Granted(Grant),
     /// Send this response (401, 400, 403 or 500, with `WWW-Authenticate`
     /// where the answer has a challenge).
     Denied(EndpointResponse),
+}
+
+/// A granted request: Authlete's introspection answer, and the headers the
+/// resource's response must carry. Dereferences to the answer.
+///
+/// The headers hold `DPoP-Nonce` when Authlete gave a nonce for a
+/// DPoP-bound token (RFC 9449 §9: a resource server that requires nonces
+/// sends the next one on its successful responses too):
+///
+/// ```
+/// # fn demo(grant: authlete_server::endpoints::Grant) -> (http::HeaderMap, String) {
+/// let body = format!("hello, {}", grant.subject.as_deref().unwrap_or("?"));
+/// // An axum handler can return this pair: a `HeaderMap` is a response part.
+/// (grant.headers().clone(), body)
+/// # }
+/// ```
+#[cfg(authlete_operation = "auth_introspection")]
+#[derive(Debug, Clone)]
+pub struct Grant {
+    answer: Box<IntrospectionResponse>,
+    headers: http::HeaderMap,
+}
+
+#[cfg(authlete_operation = "auth_introspection")]
+impl Grant {
+    fn new(answer: IntrospectionResponse) -> Self {
+        let mut headers = http::HeaderMap::new();
+        if let Some(nonce) = answer.dpop_nonce().and_then(|n| http::HeaderValue::from_str(n).ok()) {
+            headers.insert("dpop-nonce", nonce);
+        }
+        Self { answer: Box::new(answer), headers }
+    }
+
+    /// The headers to put on the resource's response (`DPoP-Nonce`, when
+    /// there is one).
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+
+    /// Authlete's introspection answer.
+    pub fn answer(&self) -> &IntrospectionResponse {
+        &self.answer
+    }
+
+    /// The answer, owned.
+    pub fn into_answer(self) -> IntrospectionResponse {
+        *self.answer
+    }
+}
+
+#[cfg(authlete_operation = "auth_introspection")]
+impl std::ops::Deref for Grant {
+    type Target = IntrospectionResponse;
+    fn deref(&self) -> &IntrospectionResponse {
+        &self.answer
+    }
 }
 
 /// The flags of an introspection answer that must not be `false` (nor a
@@ -181,7 +238,7 @@ impl ResourceServer {
         }
         let answer =
             self.client.auth_introspection().body_map(move |b| b.token(token).extra(fields)).send().await?.into_inner();
-        Ok(if grants(&answer) { Access::Granted(Box::new(answer)) } else { Access::Denied(super::denied(&answer)) })
+        Ok(if grants(&answer) { Access::Granted(Grant::new(answer)) } else { Access::Denied(super::denied(&answer)) })
     }
 }
 

@@ -73,7 +73,7 @@ with_operations! {
 }
 with_operations! {
     authlete_operation = "auth_introspection" =>
-    pub use introspection::{Access, ResourceServer};
+    pub use introspection::{Access, Grant, ResourceServer};
 }
 with_operations! {
     authlete_operation = "auth_introspection_standard" =>
