@@ -7,6 +7,7 @@ use crate::ClientRequest;
 /// of a mutual-TLS connection it terminated. Reading such headers is only
 /// safe behind a proxy that sets them and strips them from client requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProxyCertHeaders {
     /// RFC 9440: `Client-Cert` (`:<base64 DER>:`) and `Client-Cert-Chain`
     /// (a list of such values).
@@ -15,6 +16,9 @@ pub enum ProxyCertHeaders {
     /// `$ssl_client_escaped_cert` or many proxies' `X-Ssl-Cert` (give its
     /// name); no chain.
     Pem(&'static str),
+    /// One header holding the certificate as Base64 DER without PEM markers,
+    /// as Azure App Service's `X-ARR-ClientCert` (give its name); no chain.
+    Base64Der(&'static str),
 }
 
 impl ClientRequest {
@@ -58,6 +62,9 @@ impl ClientRequest {
             ProxyCertHeaders::Pem(name) => {
                 self.client_certificate = header(name).and_then(pem_from_header);
             }
+            ProxyCertHeaders::Base64Der(name) => {
+                self.client_certificate = header(name).and_then(der_to_pem);
+            }
         }
         self
     }
@@ -65,9 +72,13 @@ impl ClientRequest {
 
 /// An RFC 8941 byte sequence (`:<base64>:`) holding a DER certificate, as PEM.
 fn der_item_to_pem(item: &str) -> Option<String> {
+    der_to_pem(item.trim().strip_prefix(':')?.strip_suffix(':')?)
+}
+
+/// Base64 DER (no markers, no line breaks) as PEM.
+fn der_to_pem(b64: &str) -> Option<String> {
     use base64::Engine;
-    let b64 = item.trim().strip_prefix(':')?.strip_suffix(':')?;
-    let der = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    let der = base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?;
     pem(&der)
 }
 

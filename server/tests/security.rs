@@ -263,6 +263,11 @@ fn a_repeated_certificate_header_gives_no_certificate() {
     assert!(read(&headers, ProxyCertHeaders::Pem("x-ssl-cert")).client_certificate.is_some());
     headers.append("x-ssl-cert", pem.parse().unwrap());
     assert_eq!(read(&headers, ProxyCertHeaders::Pem("x-ssl-cert")).client_certificate, None);
+    let mut headers = http::HeaderMap::new();
+    headers.append("x-arr-clientcert", "MIIBCg==".parse().unwrap());
+    assert!(read(&headers, ProxyCertHeaders::Base64Der("x-arr-clientcert")).client_certificate.is_some());
+    headers.append("x-arr-clientcert", "MIIBCg==".parse().unwrap());
+    assert_eq!(read(&headers, ProxyCertHeaders::Base64Der("x-arr-clientcert")).client_certificate, None);
 
     let mut headers = http::HeaderMap::new();
     headers.append("client-cert", ":MIIBCg==:".parse().unwrap());

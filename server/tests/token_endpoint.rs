@@ -423,6 +423,17 @@ fn client_certificates_come_from_proxy_headers_only_when_asked() {
     assert_eq!(from_pem.client_certificate.as_deref(), Some(pem.as_str()));
     // A PEM whose line breaks a proxy folded into spaces.
     headers.insert("x-ssl-cert", pem.replace('\n', " ").trim().parse().unwrap());
-    let folded = plain.client_certificate_from_proxy(&headers, ProxyCertHeaders::Pem("x-ssl-cert"));
+    let folded = plain.clone().client_certificate_from_proxy(&headers, ProxyCertHeaders::Pem("x-ssl-cert"));
     assert_eq!(folded.client_certificate.as_deref(), Some(pem.as_str()));
+    // Azure App Service's X-ARR-ClientCert: Base64 DER, no markers.
+    headers.insert("x-arr-clientcert", b64.parse().unwrap());
+    let arr = plain.clone().client_certificate_from_proxy(&headers, ProxyCertHeaders::Base64Der("x-arr-clientcert"));
+    assert_eq!(arr.client_certificate.as_deref(), Some(pem.as_str()));
+    // Not Base64, or a PEM where Base64 DER was promised: no certificate.
+    for value in ["not base64!", pem.replace('\n', " ").trim()] {
+        headers.insert("x-arr-clientcert", value.parse().unwrap());
+        let input =
+            plain.clone().client_certificate_from_proxy(&headers, ProxyCertHeaders::Base64Der("x-arr-clientcert"));
+        assert_eq!(input.client_certificate, None, "{value}");
+    }
 }
