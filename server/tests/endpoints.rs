@@ -142,6 +142,36 @@ async fn standard_introspection_can_answer_a_jwt() {
 }
 
 #[tokio::test]
+async fn standard_introspection_sends_its_options_and_never_shows_its_keys() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on_request::<auth_introspection_standard::Builder>(|_| {
+        MockReply::json(200, &json!({"action": "OK", "responseContent": "{\"active\":false}"}))
+    });
+    let endpoint = StandardIntrospectionEndpoint::new(mock.client())
+        .resource_server_uri("https://rs.example")
+        .with_hidden_properties(true)
+        .jwt_signing_algorithm("HS256")
+        .shared_key_for_signing("hmac-secret-1")
+        .jwt_encryption("A128KW", "A128GCM")
+        .shared_key_for_encryption("aes-secret-2")
+        .public_key_for_encryption(r#"{"kty":"EC"}"#);
+    let r = endpoint.handle("token=t".into(), None).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.body()), (200, "{\"active\":false}"));
+    assert_eq!(
+        mock.calls_to::<auth_introspection_standard::Builder>()[0].body,
+        json!({
+            "parameters": "token=t", "rsUri": "https://rs.example", "withHiddenProperties": true,
+            "introspectionSignAlg": "HS256", "sharedKeyForSign": "hmac-secret-1",
+            "introspectionEncryptionAlg": "A128KW", "introspectionEncryptionEnc": "A128GCM",
+            "sharedKeyForEncryption": "aes-secret-2", "publicKeyForEncryption": "{\"kty\":\"EC\"}"
+        })
+    );
+    let shown = format!("{endpoint:?}");
+    assert!(shown.contains("https://rs.example") && shown.contains("HS256"), "{shown}");
+    assert!(!shown.contains("hmac-secret-1") && !shown.contains("aes-secret-2"), "{shown}");
+}
+
+#[tokio::test]
 async fn userinfo_asks_the_claims_provider_then_issues() {
     let mock = MockAuthlete::start().await.unwrap();
     mock.on_request::<auth_userinfo::Builder>(|_| {

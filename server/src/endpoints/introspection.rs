@@ -247,16 +247,98 @@ impl ResourceServer {
 /// yourself before calling [`handle`](Self::handle): the endpoint must not
 /// answer strangers.
 #[cfg(authlete_operation = "auth_introspection_standard")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct StandardIntrospectionEndpoint {
     client: Authlete,
+    /// Request fields by wire name, sent with every request (so that a
+    /// revision without one of them still builds).
+    options: Map<String, Value>,
+}
+
+/// Options that hold keys: their values are never shown.
+#[cfg(authlete_operation = "auth_introspection_standard")]
+const KEY_OPTIONS: [&str; 3] = ["sharedKeyForSign", "sharedKeyForEncryption", "publicKeyForEncryption"];
+
+#[cfg(authlete_operation = "auth_introspection_standard")]
+impl std::fmt::Debug for StandardIntrospectionEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let options: Map<String, Value> = self
+            .options
+            .iter()
+            .map(|(k, v)| (k.clone(), if KEY_OPTIONS.contains(&k.as_str()) { "<redacted>".into() } else { v.clone() }))
+            .collect();
+        f.debug_struct("StandardIntrospectionEndpoint")
+            .field("client", &self.client)
+            .field("options", &options)
+            .finish()
+    }
 }
 
 #[cfg(authlete_operation = "auth_introspection_standard")]
 impl StandardIntrospectionEndpoint {
-    /// An introspection endpoint using `client`.
+    /// An introspection endpoint using `client`, with Authlete's defaults
+    /// for everything below.
+    ///
+    /// ```
+    /// # fn demo(client: authlete::Authlete) {
+    /// use authlete_server::endpoints::StandardIntrospectionEndpoint;
+    /// let endpoint = StandardIntrospectionEndpoint::new(client)
+    ///     .resource_server_uri("https://api.example.com")
+    ///     .with_hidden_properties(false)
+    ///     .jwt_signing_algorithm("ES256");
+    /// # }
+    /// ```
     pub fn new(client: Authlete) -> Self {
-        Self { client }
+        Self { client, options: Map::new() }
+    }
+
+    fn option(mut self, wire_name: &str, value: impl Into<Value>) -> Self {
+        self.options.insert(wire_name.into(), value.into());
+        self
+    }
+
+    /// Include the token's hidden properties in the answer
+    /// (`withHiddenProperties`; Authlete's default: no).
+    pub fn with_hidden_properties(self, yes: bool) -> Self {
+        self.option("withHiddenProperties", yes)
+    }
+
+    /// The URI of the resource server asking (`rsUri`): in a JWT answer it
+    /// is the audience, and Authlete uses it to find the resource server's
+    /// own settings.
+    pub fn resource_server_uri(self, uri: impl Into<String>) -> Self {
+        self.option("rsUri", uri.into())
+    }
+
+    /// The algorithm that signs a JWT answer (`introspectionSignAlg`, e.g.
+    /// `ES256`; Authlete's default when unset).
+    pub fn jwt_signing_algorithm(self, alg: impl Into<String>) -> Self {
+        self.option("introspectionSignAlg", alg.into())
+    }
+
+    /// Encrypt a JWT answer: the key management algorithm
+    /// (`introspectionEncryptionAlg`, e.g. `ECDH-ES+A256KW`) and the content
+    /// encryption (`introspectionEncryptionEnc`, e.g. `A256GCM`).
+    pub fn jwt_encryption(self, alg: impl Into<String>, enc: impl Into<String>) -> Self {
+        self.option("introspectionEncryptionAlg", alg.into()).option("introspectionEncryptionEnc", enc.into())
+    }
+
+    /// The shared key for an HMAC-signed JWT answer (`sharedKeyForSign`).
+    /// Never shown by `Debug`.
+    pub fn shared_key_for_signing(self, key: impl Into<String>) -> Self {
+        self.option("sharedKeyForSign", key.into())
+    }
+
+    /// The shared key for a JWT answer encrypted with a symmetric algorithm
+    /// (`sharedKeyForEncryption`). Never shown by `Debug`.
+    pub fn shared_key_for_encryption(self, key: impl Into<String>) -> Self {
+        self.option("sharedKeyForEncryption", key.into())
+    }
+
+    /// The resource server's public key (a JWK) for a JWT answer encrypted
+    /// with an asymmetric algorithm (`publicKeyForEncryption`).
+    pub fn public_key_for_encryption(self, jwk: impl Into<String>) -> Self {
+        self.option("publicKeyForEncryption", jwk.into())
     }
 
     /// Handles one introspection request: its form body, and its `Accept`
@@ -266,7 +348,7 @@ impl StandardIntrospectionEndpoint {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn handle(&self, form_body: String, accept: Option<&str>) -> Result<EndpointResponse, Error> {
-        let mut fields = Map::new();
+        let mut fields = self.options.clone();
         if let Some(a) = accept {
             fields.insert("httpAcceptHeader".into(), a.into());
         }
