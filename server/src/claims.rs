@@ -13,6 +13,31 @@ pub use authlete::operation::auth_introspection::GrantType;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// A claim as a client requests it: its name, and the language it is asked
+/// in, if any (`name#language-tag`, OpenID Connect Core §5.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestedClaim {
+    /// The claim's name, e.g. `family_name`.
+    pub name: String,
+    /// The BCP 47 language tag after `#`, e.g. `ja-Kana-JP`; `None` for
+    /// the claim in no particular language.
+    pub locale: Option<String>,
+}
+
+impl RequestedClaim {
+    /// Splits `name#locale` at its first `#`; an empty tag is no tag.
+    pub fn parse(text: &str) -> Self {
+        match text.split_once('#') {
+            Some((name, locale)) if !locale.is_empty() => {
+                Self { name: name.to_string(), locale: Some(locale.to_string()) }
+            }
+            Some((name, _)) => Self { name: name.to_string(), locale: None },
+            None => Self { name: text.to_string(), locale: None },
+        }
+    }
+}
+
 /// A boxed future, as the callbacks return it.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -107,6 +132,20 @@ impl GrantContext {
     /// `claims` list of a `/auth/userinfo` answer).
     pub fn requested_userinfo_claims(&self) -> Vec<String> {
         self.strings("claims")
+    }
+
+    /// [`requested_userinfo_claims`](Self::requested_userinfo_claims) by
+    /// name and language: `family_name#ja-Kana-JP` is the claim
+    /// `family_name` asked in `ja-Kana-JP` (OpenID Connect Core §5.2).
+    ///
+    /// ```
+    /// use authlete_server::RequestedClaim;
+    /// let claim = RequestedClaim::parse("family_name#ja-Kana-JP");
+    /// assert_eq!((claim.name.as_str(), claim.locale.as_deref()), ("family_name", Some("ja-Kana-JP")));
+    /// assert_eq!(RequestedClaim::parse("email").locale, None);
+    /// ```
+    pub fn requested_userinfo_claims_by_locale(&self) -> Vec<RequestedClaim> {
+        self.requested_userinfo_claims().iter().map(|c| RequestedClaim::parse(c)).collect()
     }
 
     /// The grant type (`grantType`), e.g. [`GrantType::RefreshToken`]; one
@@ -276,6 +315,19 @@ mod tests {
         assert_eq!(grant.grant_type(), Some(GrantType::RefreshToken));
         assert_eq!(grant.client_id(), Some(42));
         assert_eq!(grant.subject(), Some("u"));
+    }
+
+    #[test]
+    fn requested_claims_read_by_name_and_language() {
+        let grant = context(serde_json::json!({"claims": ["email", "family_name#ja-Kana-JP", "name#", "a#b#c"]}));
+        let by_locale: Vec<(String, Option<String>)> =
+            grant.requested_userinfo_claims_by_locale().into_iter().map(|c| (c.name, c.locale)).collect();
+        let owned = |n: &str, l: Option<&str>| (n.to_string(), l.map(str::to_string));
+        assert_eq!(
+            by_locale,
+            [owned("email", None), owned("family_name", Some("ja-Kana-JP")), owned("name", None), owned("a", Some("b#c"))]
+        );
+        assert!(context(serde_json::json!({})).requested_userinfo_claims_by_locale().is_empty());
     }
 
     #[test]

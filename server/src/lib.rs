@@ -94,7 +94,7 @@ with_operations! {
     all(authlete_operation = "auth_token", authlete_operation = "idtoken_reissue") =>
     mod claims;
     mod password;
-    pub use claims::{BoxFuture, ClaimsDecision, ClaimsProvider, GrantContext, UserClaims};
+    pub use claims::{BoxFuture, ClaimsDecision, ClaimsProvider, GrantContext, RequestedClaim, UserClaims};
     pub use password::{Authenticated, PasswordAuthenticator, PasswordCredentials, TokenProperty};
 }
 
