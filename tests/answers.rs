@@ -94,3 +94,33 @@ fn standard_introspection_jwts_have_their_own_media_type() {
     let Next::Respond(r) = userinfo_jwt.next() else { panic!() };
     assert_eq!(r.headers()["content-type"], "application/jwt");
 }
+
+#[test]
+fn federation_entity_statements_are_served_as_such_and_their_errors_as_json() {
+    use authlete::operation::{federation_configuration, federation_registration};
+    let configuration =
+        federation_configuration::Success::builder().action("OK").response_content("eyJ.es.sig").build().unwrap();
+    let Next::Respond(r) = configuration.next() else { panic!() };
+    assert_eq!((r.status().as_u16(), r.body()), (200, "eyJ.es.sig"));
+    assert_eq!(r.headers()["content-type"], "application/entity-statement+jwt");
+    let registered =
+        federation_registration::Success::builder().action("OK").response_content("eyJ.reg.sig").build().unwrap();
+    let Next::Respond(r) = registered.next() else { panic!() };
+    assert_eq!(r.headers()["content-type"], "application/entity-statement+jwt");
+    let not_found = federation_configuration::Success::builder()
+        .action("NOT_FOUND")
+        .response_content(r#"{"error":"not_found"}"#)
+        .build()
+        .unwrap();
+    let Next::Respond(r) = not_found.next() else { panic!() };
+    assert_eq!(r.status().as_u16(), 404);
+    assert_eq!(r.headers()["content-type"], "application/json;charset=UTF-8");
+    // Other answers' successes stay JSON.
+    let par = authlete::types::PushedAuthorizationResponse::builder()
+        .action("CREATED")
+        .response_content("{}")
+        .build()
+        .unwrap();
+    let Next::Respond(r) = par.next() else { panic!() };
+    assert_eq!(r.headers()["content-type"], "application/json;charset=UTF-8");
+}

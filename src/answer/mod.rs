@@ -8,7 +8,7 @@
 //!
 //! | action | HTTP response |
 //! |---|---|
-//! | `OK`, `UPDATED`, `JSON` | 200, `responseContent` as the JSON body |
+//! | `OK`, `UPDATED`, `JSON` | 200, `responseContent` as the JSON body — or, for OpenID Federation's answers (operations under a `federation` path segment), as `application/entity-statement+jwt` |
 //! | `ID_TOKEN_REISSUABLE` | 200, `responseContent` as the JSON body: the new tokens without a new ID token (call `/idtoken/reissue` first for one) |
 //! | `CREATED` | 201, JSON body |
 //! | `ACCEPTED` | 202, JSON body |
@@ -44,6 +44,9 @@ pub trait AuthleteAnswer {
     const CHALLENGE: bool;
     /// The media type of a `JWT` answer.
     const JWT_MEDIA_TYPE: &'static str;
+    /// The media type of a success's content when it is not JSON (OpenID
+    /// Federation's entity statements: `application/entity-statement+jwt`).
+    const SUCCESS_MEDIA_TYPE: Option<&'static str> = None;
     /// The actions the spec lists for this type.
     const ACTIONS: &'static [&'static str];
     /// The action, as sent on the wire.
@@ -196,6 +199,9 @@ fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next
         Some(Mapping::Status(status)) => {
             let status = status_code(status);
             match content {
+                Some(body) if status.is_success() && A::SUCCESS_MEDIA_TYPE.is_some() => {
+                    EndpointResponse::new(status, body.to_string(), A::SUCCESS_MEDIA_TYPE)
+                }
                 Some(body) => EndpointResponse::json(status, body),
                 None if status.is_success() => EndpointResponse::json(status, ""),
                 None => EndpointResponse::server_error(),

@@ -261,14 +261,18 @@ fn request_schema<'a>(spec: &'a Value, op: &'a Value) -> Option<&'a Value> {
 ///   errors `responseContent` is a `WWW-Authenticate` challenge;
 /// - a request that negotiates the format (`httpAcceptHeader`) makes a
 ///   `JWT` answer a token introspection JWT (RFC 9701); otherwise a JWT is
-///   `application/jwt`.
+///   `application/jwt`;
+/// - an operation under a `federation` path segment is OpenID Federation's:
+///   its success content is an entity statement, served as
+///   `application/entity-statement+jwt` (its errors stay JSON).
 fn answers(
     ops: &[Op],
     file: &syn::File,
     spec: &Value,
     index: &[(String, String, String, Vec<u16>, String)],
 ) -> (TokenStream, Vec<TokenStream>) {
-    let mut by_type: std::collections::BTreeMap<String, (syn::Type, syn::Ident, bool, bool, bool)> = Default::default();
+    let mut by_type: std::collections::BTreeMap<String, (syn::Type, syn::Ident, bool, bool, bool, bool)> =
+        Default::default();
     for op in ops {
         let (Some(action), Some(_)) =
             (field_type(file, &op.success, "action"), field_type(file, &op.success, "response_content"))
@@ -279,9 +283,11 @@ fn answers(
         let syn::Type::Path(action) = action else { continue };
         let Some(action) = action.path.segments.last().map(|s| s.ident.clone()) else { continue };
         let name = op.method_name.to_string();
-        let spec_op = index.iter().find(|(.., n)| flat(n) == flat(&name)).and_then(|(_, m, p, ..)| {
+        let indexed = index.iter().find(|(.., n)| flat(n) == flat(&name));
+        let spec_op = indexed.and_then(|(_, m, p, ..)| {
             spec.pointer(&format!("/paths/{}/{}", p.replace('~', "~0").replace('/', "~1"), m.to_ascii_lowercase()))
         });
+        let federation = indexed.is_some_and(|(_, _, p, ..)| p.split('/').any(|segment| segment == "federation"));
         let request = spec_op.and_then(|o| request_schema(spec, o));
         let required: Vec<&str> = request
             .and_then(|r| r.get("required"))
@@ -292,13 +298,19 @@ fn answers(
         let negotiates = request.and_then(|r| r.pointer("/properties/httpAcceptHeader")).is_some();
         let success = &op.success;
         let key = quote! { #success }.to_string();
-        let entry = by_type.entry(key).or_insert((op.success.clone(), action, false, false, false));
+        let entry = by_type.entry(key).or_insert((op.success.clone(), action, false, false, false, false));
         entry.2 |= challenge;
         entry.3 |= negotiates;
         entry.4 |= struct_fields(file, &op.success).iter().any(|(f, _)| *f == "dpop_nonce");
+        entry.5 |= federation;
     }
-    let impls = by_type.values().map(|(ty, action, challenge, negotiates, nonce)| {
+    let impls = by_type.values().map(|(ty, action, challenge, negotiates, nonce, federation)| {
         let jwt = if *negotiates { "application/token-introspection+jwt" } else { "application/jwt" };
+        let success_media_type = if *federation {
+            quote! { ::std::option::Option::Some("application/entity-statement+jwt") }
+        } else {
+            quote! { ::std::option::Option::None }
+        };
         let nonce = if *nonce {
             quote! { self.dpop_nonce.as_deref() }
         } else {
@@ -308,6 +320,7 @@ fn answers(
             impl crate::answer::AuthleteAnswer for #ty {
                 const CHALLENGE: bool = #challenge;
                 const JWT_MEDIA_TYPE: &'static str = #jwt;
+                const SUCCESS_MEDIA_TYPE: ::std::option::Option<&'static str> = #success_media_type;
                 const ACTIONS: &'static [&'static str] = types::#action::KNOWN;
                 fn action(&self) -> ::std::option::Option<&str> {
                     self.action.as_ref().map(|a| a.as_str())
