@@ -1,8 +1,15 @@
-//! Generates the Authlete API client from the vendored OpenAPI spec with
-//! `authlete-codegen` (the pipeline is described there and in
-//! ARCHITECTURE.md): `openapi/authlete-api.yaml`, or the file named by
-//! `AUTHLETE_OPENAPI_SPEC`, becomes `$OUT_DIR/authlete_api.rs`, which
-//! `src/generated.rs` includes.
+//! Puts the Authlete API client's generated code into the crate
+//! (`src/generated.rs` includes `AUTHLETE_GENERATED`).
+//!
+//! By default that is the checked-in `generated/authlete_api.rs`: what
+//! `authlete-codegen` (progenitor and the generation rules, ARCHITECTURE.md)
+//! made of `openapi/authlete-api.yaml`, written by `cargo xtask generate`.
+//! This script checks that it was made from the spec beside it, so an app's
+//! build does not compile the generator.
+//!
+//! With feature `codegen`, this script runs the generator: on the vendored
+//! spec (and fails when `generated/` is not what it makes of it), or on the
+//! spec `AUTHLETE_OPENAPI_SPEC` names, into `$OUT_DIR`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +18,8 @@ const VENDORED_SPEC: &str = "openapi/authlete-api.yaml";
 const RETAINED_ENV: &str = "AUTHLETE_RETAINED";
 /// What earlier vendored specs had and this one lacks (`cargo xtask sync-spec` writes it).
 const RETAINED: &str = "openapi/retained.yaml";
+/// The checked-in output (`authlete_codegen::checked_in::DIR`).
+const GENERATED: &str = "generated";
 
 fn main() {
     if let Err(e) = run() {
@@ -22,15 +31,84 @@ fn main() {
 fn run() -> Result<(), String> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-env-changed={SPEC_ENV}");
+    println!("cargo:rerun-if-env-changed={RETAINED_ENV}");
     println!("cargo:rerun-if-changed=build.rs");
+    let operations = generated(&manifest_dir)?;
+    operation_cfgs(&manifest_dir, &operations)
+}
+
+/// The files the crate and its tests include, by the names of the
+/// variables that give their paths; returns the spec's operations.
+#[cfg(not(feature = "codegen"))]
+fn generated(manifest_dir: &Path) -> Result<Vec<String>, String> {
+    use std::io::BufRead;
+    for env in [SPEC_ENV, RETAINED_ENV] {
+        if std::env::var_os(env).is_some_and(|v| !v.is_empty()) {
+            return Err(format!(
+                "{env} is set, and generating from another spec needs the `codegen` feature: \
+                 `authlete = {{ version = \"{}\", features = [\"codegen\"] }}`",
+                env!("CARGO_PKG_VERSION")
+            ));
+        }
+    }
+    let spec_path = manifest_dir.join(VENDORED_SPEC);
+    let retained_path = Some(manifest_dir.join(RETAINED)).filter(|p| p.is_file());
+    let spec = read(&spec_path)?;
+    let retained = retained_path.as_deref().map(read).transpose()?;
+    let dir = manifest_dir.join(GENERATED);
+    let source = dir.join("authlete_api.rs");
+    let mut first_line = String::new();
+    std::io::BufReader::new(
+        std::fs::File::open(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?,
+    )
+    .read_line(&mut first_line)
+    .map_err(|e| format!("cannot read {}: {e}", source.display()))?;
+    let expected = fingerprint(&spec, retained.as_deref());
+    if !first_line.contains(&format!("spec fingerprint {expected})")) {
+        return Err(format!(
+            "{} was not generated from {VENDORED_SPEC} and {RETAINED} as they are ({expected}): \
+             run `cargo xtask generate`",
+            source.display()
+        ));
+    }
+    for (name, env) in [
+        ("authlete_api.rs", "AUTHLETE_GENERATED"),
+        ("test_tables.rs", "AUTHLETE_TEST_TABLES"),
+        ("authlete_api.normalised.json", "AUTHLETE_NORMALISED_SPEC"),
+    ] {
+        let path = dir.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        println!("cargo:rustc-env={env}={}", path.display());
+    }
+    spec_paths(&spec_path, retained_path.as_deref());
+    let operations = dir.join("operations.txt");
+    println!("cargo:rerun-if-changed={}", operations.display());
+    Ok(read(&operations)?.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+}
+
+/// `authlete_codegen::checked_in::fingerprint`, which wrote the source's
+/// first line (kept here so this build does not compile the generator;
+/// the tests without the `codegen` feature fail if the two disagree).
+#[cfg(not(feature = "codegen"))]
+fn fingerprint(spec_text: &str, retained_text: Option<&str>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts = [spec_text.as_bytes(), b"\xff", retained_text.unwrap_or("").as_bytes()];
+    for byte in parts.into_iter().flatten().copied().filter(|b| *b != b'\r') {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("fnv1a64:{hash:016x}")
+}
+
+#[cfg(feature = "codegen")]
+fn generated(manifest_dir: &Path) -> Result<Vec<String>, String> {
+    use authlete_codegen::checked_in;
 
     let (spec_path, chosen) = match std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) {
-        Some(p) => (authlete_codegen::env_path::from_env(SPEC_ENV, &manifest_dir, Path::new(&p))?, true),
+        Some(p) => (authlete_codegen::env_path::from_env(SPEC_ENV, manifest_dir, Path::new(&p))?, true),
         None => (manifest_dir.join(VENDORED_SPEC), false),
     };
-    println!("cargo:rerun-if-changed={}", spec_path.display());
-    let text = std::fs::read_to_string(&spec_path)
-        .map_err(|e| format!("cannot read the spec {}: {e}", spec_path.display()))?;
+    let text = read(&spec_path)?;
     if chosen {
         // Say which spec this build used: it is not the one the crate's
         // version was released with.
@@ -39,25 +117,37 @@ fn run() -> Result<(), String> {
 
     // The released surface: kept with the vendored spec; another spec is
     // generated as it is unless `AUTHLETE_RETAINED` names a retained file.
-    println!("cargo:rerun-if-env-changed={RETAINED_ENV}");
-    let retained_path = match std::env::var_os(RETAINED_ENV).filter(|v| !v.is_empty()) {
-        Some(p) => Some(authlete_codegen::env_path::from_env(RETAINED_ENV, &manifest_dir, Path::new(&p))?),
+    let retained_env = std::env::var_os(RETAINED_ENV).filter(|v| !v.is_empty());
+    let retained_path = match &retained_env {
+        Some(p) => Some(authlete_codegen::env_path::from_env(RETAINED_ENV, manifest_dir, Path::new(p))?),
         None if !chosen => Some(manifest_dir.join(RETAINED)).filter(|p| p.is_file()),
         None => None,
     };
-    let retained = match &retained_path {
-        Some(p) => {
-            println!("cargo:rerun-if-changed={}", p.display());
-            Some(std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?)
-        }
-        None => None,
-    };
+    let retained = retained_path.as_deref().map(read).transpose()?;
 
-    let options = authlete_codegen::Options {
-        json_schema: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some(),
-        baseline: std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some(),
-    };
+    let options = authlete_codegen::Options { baseline: std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some() };
     let output = authlete_codegen::generate_with_retained(&text, retained.as_deref(), &options)?;
+
+    if !chosen && retained_env.is_none() {
+        // What the crate compiles without this feature must be this.
+        let dir = manifest_dir.join(GENERATED);
+        let fingerprint = checked_in::fingerprint(&text, retained.as_deref());
+        let stale: Vec<&str> = checked_in::files(&output, &fingerprint)?
+            .into_iter()
+            .filter(|(name, content)| {
+                let path = dir.join(name);
+                println!("cargo:rerun-if-changed={}", path.display());
+                std::fs::read_to_string(&path).ok().as_ref() != Some(content)
+            })
+            .map(|(name, _)| name)
+            .collect();
+        if !stale.is_empty() {
+            return Err(format!(
+                "{GENERATED}/ is not what the generator makes of {VENDORED_SPEC} ({} differ): run `cargo xtask generate`",
+                stale.join(", ")
+            ));
+        }
+    }
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     let emit = |name: &str, content: &str, env: &str| -> Result<(), String> {
@@ -76,13 +166,26 @@ fn run() -> Result<(), String> {
     }
     // What the rules changed: the first thing to read when a new revision arrives.
     write_if_changed(&out_dir.join("normalisation.log"), &(output.log.join("\n") + "\n"))?;
-    println!("cargo:rustc-env=AUTHLETE_SPEC_PATH={}", spec_path.display());
-    // The retained file the build merged (empty: none), for the tests that read the spec.
+    spec_paths(&spec_path, retained_path.as_deref());
+    Ok(output.operations)
+}
+
+/// The spec (and retained file) the build used, for the tests that read them.
+fn spec_paths(spec: &Path, retained: Option<&Path>) {
+    println!("cargo:rerun-if-changed={}", spec.display());
+    println!("cargo:rustc-env=AUTHLETE_SPEC_PATH={}", spec.display());
+    if let Some(retained) = retained {
+        println!("cargo:rerun-if-changed={}", retained.display());
+    }
+    // Empty: none.
     println!(
         "cargo:rustc-env=AUTHLETE_RETAINED_PATH={}",
-        retained_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+        retained.map(|p| p.display().to_string()).unwrap_or_default()
     );
-    operation_cfgs(&manifest_dir, &output.operations)
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// `cfg(authlete_operation = "x")` for every operation `x` the generated
@@ -132,6 +235,7 @@ fn wanted_operations(dir: &Path) -> Result<std::collections::BTreeSet<String>, S
 }
 
 /// Leaves the file (and its mtime) alone when the content is the same.
+#[cfg(feature = "codegen")]
 fn write_if_changed(path: &Path, content: &str) -> Result<(), String> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
         return Ok(());

@@ -1,6 +1,6 @@
-//! The code progenitor generates from the spec at build time, after the
-//! generation rules (never edited by hand; see `build.rs` and the
-//! `authlete-codegen` crate): `Client`, one builder per operation in
+//! The code progenitor generates from the spec, after the generation rules
+//! (`generated/authlete_api.rs`, or `$OUT_DIR`'s with feature `codegen`;
+//! never edited by hand; see `build.rs` and the `authlete-codegen` crate): `Client`, one builder per operation in
 //! `builder`, every request/response type in `types`, and `operation`.
 //! Reached through [`types`](crate::types), [`operation`](crate::operation)
 //! and [`raw`](crate::raw).

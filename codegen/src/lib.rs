@@ -1,8 +1,11 @@
 //! # authlete-codegen
 //!
-//! The generator of the `authlete` crate: its build script calls
-//! [`generate`] on the vendored spec (or the one `AUTHLETE_OPENAPI_SPEC`
-//! names). Published in lockstep with `authlete`; not for other uses.
+//! The generator of the `authlete` crate: `cargo xtask generate` runs
+//! [`generate`] on the vendored spec and writes the crate's `generated/`
+//! ([`checked_in`]); with the crate's `codegen` feature its build script
+//! runs it (on the vendored spec, which must give the same files, or on the
+//! one `AUTHLETE_OPENAPI_SPEC` names). Published in lockstep with
+//! `authlete`; not for other uses.
 //!
 //! The pipeline (ARCHITECTURE.md draws it):
 //!
@@ -20,6 +23,7 @@
 //!    client layer, the tables the crate's tests include.
 #![warn(missing_docs)]
 
+pub mod checked_in;
 mod emit;
 pub mod env_path;
 pub mod normalise;
@@ -31,8 +35,6 @@ pub mod strip;
 /// Options that come from the `authlete` crate's features.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// Derive `schemars::JsonSchema` on every generated type.
-    pub json_schema: bool,
     /// Also emit the plain typify types (the decode benchmark's baseline).
     pub baseline: bool,
 }
@@ -40,9 +42,9 @@ pub struct Options {
 /// What [`generate`] makes of a spec.
 #[derive(Debug)]
 pub struct Output {
-    /// The crate's generated code (`$OUT_DIR/authlete_api.rs`).
+    /// The crate's generated code (`generated/authlete_api.rs`).
     pub source: String,
-    /// The tables the crate's spec-driven tests include (`$OUT_DIR/test_tables.rs`).
+    /// The tables the crate's spec-driven tests include (`generated/test_tables.rs`).
     pub test_tables: String,
     /// The plain typify types, with [`Options::baseline`].
     pub baseline: Option<String>,
@@ -84,7 +86,7 @@ pub fn generate_with_retained(
     }
     log.extend(normalise::normalise(&mut doc));
     let dropped = retained::marks(&doc, emit::docs::type_name);
-    let generated = emit::progenitor::progenitor_source(&doc, options, dropped, &mut log)?;
+    let generated = emit::progenitor::progenitor_source(&doc, dropped, &mut log)?;
     log.push(format!("public generated items with only the fallback doc: {}", generated.undocumented));
     let baseline = if options.baseline {
         let mut closed = spec::parse(spec_text)?;

@@ -52,7 +52,6 @@ fn a_rule_that_must_apply_and_changes_nothing_fails_naming_it() {
     let mut code = rewrite::Code {
         file: syn::parse_quote! { pub mod types {} },
         enums: Vec::new(),
-        json_schema: false,
         dropped: Default::default(),
         unmatched: Vec::new(),
     };

@@ -7,7 +7,10 @@
 //!   `--major` empties it, for a major release), updates the revision row of
 //!   `openapi/README.md`, and writes the interface diff since the last
 //!   release, with the version bump it requires, under "Unreleased" in
-//!   `CHANGELOG.md`. Running it twice changes nothing.
+//!   `CHANGELOG.md`, and generates `generated/` again. Running it twice
+//!   changes nothing.
+//! - `generate`: the generator's output for the vendored spec into
+//!   `generated/`, which the crate compiles by default (see `generate.rs`).
 //! - `spec-diff <old.yaml> <new.yaml> [--major] [--json]`: the interface
 //!   difference a user sees when the crate moves from one spec to the other,
 //!   classified breaking / additive (see `spec_diff.rs`).
@@ -28,6 +31,7 @@
 //!   generator would publish it (inline schemas, other names; see
 //!   `other_generator.rs`), for CI to build and test the crate from.
 
+mod generate;
 mod other_generator;
 mod public_api;
 mod semver;
@@ -39,6 +43,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 const USAGE: &str = "usage: cargo xtask sync-spec <upstream.yaml> [--major]
+       cargo xtask generate
        cargo xtask spec-diff <old.yaml> <new.yaml> [--major] [--json]
        cargo xtask check-version
        cargo xtask vendor-spec <upstream.yaml> [--out openapi/authlete-api.yaml]
@@ -68,6 +73,16 @@ fn main() {
         Some("vendor-spec") => vendor_spec_command(&args[1..]),
         Some("spec-diff") => spec_diff_command(&args[1..]),
         Some("sync-spec") => sync_spec(&args[1..]),
+        Some("generate") => generate::generate().map(|changed| {
+            eprintln!(
+                "{}",
+                if changed.is_empty() {
+                    "generated/ is up to date".into()
+                } else {
+                    format!("wrote {}", changed.join(", "))
+                }
+            )
+        }),
         Some("check-version") => check_version(),
         Some("other-generator-spec") => other_generator_spec(&args[1..]),
         Some("public-api") => public_api_command(),
@@ -645,6 +660,7 @@ fn sync_spec(args: &[String]) -> Result<(), String> {
     if write_if_changed(&changelog_path, &with_block(&changelog, &block))? {
         changed.push(CHANGELOG.into());
     }
+    changed.extend(generate::generate()?);
     eprintln!(
         "synced to {name}: {}; since {released} this needs a {bump} version bump",
         if changed.is_empty() { "nothing changed".to_string() } else { format!("wrote {}", changed.join(", ")) }

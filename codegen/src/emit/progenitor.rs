@@ -5,14 +5,12 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use serde_json::Value;
 
 use crate::rewrite::{Code, Phase};
-use crate::Options;
 
 /// Turns a normalised spec into formatted Rust source: progenitor's client
 /// after the rules, followed by our per-operation layer; and the test tables.
 /// `log` gets a line per rule.
 pub fn progenitor_source(
     spec: &Value,
-    options: &Options,
     dropped: crate::retained::Dropped,
     log: &mut Vec<String>,
 ) -> Result<Generated, String> {
@@ -27,9 +25,8 @@ pub fn progenitor_source(
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote::quote! { crate::call::transport::Transport })
         .with_map_type("::std::collections::BTreeMap");
-    if options.json_schema {
-        settings.with_derive("::schemars::JsonSchema");
-    }
+    // Behind the crate's `schemars` feature (rule `json_schema_behind_a_feature`).
+    settings.with_derive("::schemars::JsonSchema");
 
     // progenitor reports some unsupported constructs by panicking; turn that
     // into an error that says which rule is missing.
@@ -45,7 +42,7 @@ pub fn progenitor_source(
         .map_err(|e| format!("progenitor failed: {e}"))?;
 
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
-    let mut code = Code { file, enums: Vec::new(), json_schema: options.json_schema, dropped, unmatched: Vec::new() };
+    let mut code = Code { file, enums: Vec::new(), dropped, unmatched: Vec::new() };
     crate::rewrite::apply(&mut code, Phase::Before, log)?;
     let undocumented = crate::emit::docs::document(&mut code.file, spec, &code.enums);
     let (layer, operation_rows) = crate::emit::client_layer::client_layer(&code.file, spec)?;
@@ -66,9 +63,9 @@ pub fn progenitor_source(
 
 /// What [`progenitor_source`] makes of a spec.
 pub struct Generated {
-    /// The crate's generated code (`$OUT_DIR/authlete_api.rs`).
+    /// The crate's generated code (`generated/authlete_api.rs`).
     pub source: String,
-    /// The tables its tests include (`$OUT_DIR/test_tables.rs`).
+    /// The tables its tests include (`generated/test_tables.rs`).
     pub test_tables: String,
     /// How many public items got only the fallback doc.
     pub undocumented: usize,

@@ -10,6 +10,7 @@ pub mod default_for_every_struct;
 pub mod deprecated_where_dropped;
 pub mod explicit_call_context;
 pub mod headers_in_the_request_chain;
+pub mod json_schema_behind_a_feature;
 pub mod lenient_decoding;
 pub mod linear_builder_conversions;
 pub mod non_exhaustive_structs;
@@ -33,8 +34,6 @@ pub struct Code {
     /// The string enums [`open_string_enums`] opened (read by later rules
     /// and by the docs).
     pub enums: Vec<StringEnum>,
-    /// Feature `schemars`: the opened enums derive `JsonSchema`.
-    pub json_schema: bool,
     /// What the retained surface added back (rule [`deprecated_where_dropped`]).
     pub dropped: crate::retained::Dropped,
     /// Items a rule was told to change and did not find: the build fails
@@ -149,7 +148,7 @@ pub const RULES: &[Rule] = &[
         phase: Phase::Before,
         expect: Expect::WhenPresent,
         apply: |c| {
-            c.enums = open_string_enums::open_string_enums(&mut c.file, c.json_schema);
+            c.enums = open_string_enums::open_string_enums(&mut c.file);
             c.enums.len()
         },
     },
@@ -170,6 +169,12 @@ pub const RULES: &[Rule] = &[
         phase: Phase::Before,
         expect: Expect::WhenPresent,
         apply: deprecated_where_dropped::deprecated_where_dropped,
+    },
+    Rule {
+        name: "json_schema_behind_a_feature",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| json_schema_behind_a_feature::json_schema_behind_a_feature(&mut c.file),
     },
     Rule {
         name: "explicit_call_context",

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 /// values stay unit variants. typify's conversions are replaced by
 /// infallible ones (`From<&str>`, `From<String>`, `FromStr`), and `as_str`,
 /// `is_unknown` and `KNOWN` are added. Returns the enums rewritten.
-pub fn open_string_enums(file: &mut syn::File, json_schema: bool) -> Vec<StringEnum> {
+pub fn open_string_enums(file: &mut syn::File) -> Vec<StringEnum> {
     let Some(types) = types_module(file) else { return vec![] };
     let mut found = Vec::new();
     for item in types.iter_mut() {
@@ -58,7 +58,7 @@ pub fn open_string_enums(file: &mut syn::File, json_schema: bool) -> Vec<StringE
         _ => true,
     });
     for e in &found {
-        types.extend(enum_impls(e, json_schema));
+        types.extend(enum_impls(e));
     }
     found
 }
@@ -73,7 +73,7 @@ pub struct StringEnum {
     pub unknown: syn::Ident,
 }
 
-fn enum_impls(e: &StringEnum, json_schema: bool) -> Vec<syn::Item> {
+fn enum_impls(e: &StringEnum) -> Vec<syn::Item> {
     let StringEnum { ident, variants, unknown } = e;
     let idents: Vec<&syn::Ident> = variants.iter().map(|(i, _)| i).collect();
     let values: Vec<&String> = variants.iter().map(|(_, v)| v).collect();
@@ -166,28 +166,27 @@ fn enum_impls(e: &StringEnum, json_schema: bool) -> Vec<syn::Item> {
             }
         },
     ];
-    if json_schema {
-        items.push(syn::parse_quote! {
-            impl ::schemars::JsonSchema for #ident {
-                fn schema_name() -> ::std::string::String {
-                    #name.to_string()
-                }
-                /// Any string: the known values are listed as examples, as the
-                /// set is open.
-                fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
-                    ::schemars::schema::SchemaObject {
-                        instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                        metadata: Some(Box::new(::schemars::schema::Metadata {
-                            examples: Self::KNOWN.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
-                            ..Default::default()
-                        })),
-                        ..Default::default()
-                    }
-                    .into()
-                }
+    // Behind the crate's `schemars` feature (rule `json_schema_behind_a_feature`).
+    items.push(syn::parse_quote! {
+        impl ::schemars::JsonSchema for #ident {
+            fn schema_name() -> ::std::string::String {
+                #name.to_string()
             }
-        });
-    }
+            /// Any string: the known values are listed as examples, as the
+            /// set is open.
+            fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                ::schemars::schema::SchemaObject {
+                    instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                    metadata: Some(Box::new(::schemars::schema::Metadata {
+                        examples: Self::KNOWN.iter().map(|v| ::serde_json::Value::from(*v)).collect(),
+                        ..Default::default()
+                    })),
+                    ..Default::default()
+                }
+                .into()
+            }
+        }
+    });
     items
 }
 
@@ -223,7 +222,7 @@ mod tests {
                 pub enum Either { A(String), B(i64) }
             }
         };
-        let enums = open_string_enums(&mut file, true);
+        let enums = open_string_enums(&mut file);
         assert_eq!(enums.len(), 1, "only unit-variant string enums");
         assert_eq!(enums[0].unknown, "UnknownValue", "the spec already has a value named Unknown");
         let values: Vec<&str> = enums[0].variants.iter().map(|(_, v)| v.as_str()).collect();
