@@ -854,6 +854,10 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             const NAME: &'static str = #method_str;
             const METHOD: &'static str = #http_method;
             const PATH: &'static str = #path;
+            // `#[inline]` throughout: compiled where an app calls the
+            // operation, not for every operation in the library (rule
+            // `operations_compiled_where_called` does the same for `send`).
+            #[inline]
             fn send_raw(
                 self,
                 call: &crate::call::transport::CallContext,
@@ -862,15 +866,19 @@ fn operation_items(op: &Op, operation_id: &str, http_method: &str, path: &str, e
             > + Send {
                 self.send_in(call)
             }
+            #[inline]
             fn error_body(body: #error) -> crate::call::ErrorBody {
                 #error_body
             }
+            #[inline]
             fn output(success: #success) -> #output {
                 #wrap
             }
+            #[inline]
             fn no_content(#no_content_arg: u16) -> ::std::option::Option<#output> {
                 #no_content
             }
+            #[inline]
             fn decode_success(#bytes_arg: &[u8]) -> ::std::option::Option<#success> {
                 #decode_success
             }

@@ -15,6 +15,7 @@ pub mod lenient_decoding;
 pub mod linear_builder_conversions;
 pub mod non_exhaustive_structs;
 pub mod open_string_enums;
+pub mod operations_compiled_where_called;
 pub mod optional_flattened_maps;
 pub mod plain_setters;
 pub mod required_fields_are_options;
@@ -187,6 +188,12 @@ pub const RULES: &[Rule] = &[
         phase: Phase::After,
         expect: Expect::Always,
         apply: |c| retries_rebuild_the_request::retries_rebuild_the_request(&mut c.file),
+    },
+    Rule {
+        name: "operations_compiled_where_called",
+        phase: Phase::After,
+        expect: Expect::Always,
+        apply: |c| operations_compiled_where_called::operations_compiled_where_called(&mut c.file),
     },
 ];
 
