@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# A downstream app's cold build against two commits of this repository, one
-# after the other, alternating: an app with `authlete = { path }` and default
+# A downstream app's cold build against two commits of this repository,
+# alternating (A B, then B A, ...): an app with `authlete = { path }` and default
 # features whose `main` calls `idtoken_reissue`, built with `cargo build
 # [--release] --timings` in an empty target directory, each commit with its
 # own Cargo.lock.
 #
 #   benches/build/downstream.sh BEFORE [AFTER=HEAD] [ROUNDS=2] [--release]
 #
-# Prints one line per build and the medians; the `--timings` reports stay in
-# $WORK/app-<commit>/target/cargo-timings/.
+# Prints one line per build and the medians; the last round's `--timings`
+# reports stay in $WORK/app-<commit>/target/cargo-timings/.
 set -euo pipefail
+shopt -s inherit_errexit
+export LC_ALL=C
+# Cold means cold: no shared target directory, no compiler cache.
+unset CARGO_TARGET_DIR CARGO_BUILD_TARGET_DIR RUSTC_WRAPPER CARGO_BUILD_RUSTC_WRAPPER
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 release=()
 args=()
@@ -59,12 +63,19 @@ RS
 
 a=$(prepare "$before")
 b=$(prepare "$after")
+# Downloads before the clock starts, for both.
+for sha in "$a" "$b"; do (cd "$work/app-$sha" && cargo fetch -q); done
 declare -A times
 for r in $(seq "$rounds"); do
-  for sha in "$a" "$b"; do
+  order=("$a" "$b")
+  [ $((r % 2)) -eq 0 ] && order=("$b" "$a")
+  for sha in "${order[@]}"; do
     rm -rf "$work/app-$sha/target"
     start=$(date +%s.%N)
-    (cd "$work/app-$sha" && cargo build -q --timings "${release[@]}" 2>/dev/null)
+    if ! (cd "$work/app-$sha" && cargo build -q --timings ${release[@]+"${release[@]}"} 2> "$work/build-$sha.err"); then
+      cat "$work/build-$sha.err" >&2
+      exit 1
+    fi
     t=$(echo "$(date +%s.%N) - $start" | bc)
     times[$sha]="${times[$sha]:-} $t"
     printf 'round %d  %s  %.1f s\n' "$r" "$sha" "$t"

@@ -10,23 +10,9 @@ use crate::Output;
 pub const DIR: &str = "generated";
 /// The generated code, first of [`files`].
 pub const SOURCE: &str = "authlete_api.rs";
-/// Where the source's first line gives the inputs' fingerprint.
+/// Where the source's first line gives the inputs' fingerprint (the
+/// `authlete` crate's `build/fingerprint.rs` computes and reads it).
 pub const FINGERPRINT_MARK: &str = "spec fingerprint ";
-
-/// A fingerprint of the vendored spec and its retained file (64-bit
-/// FNV-1a over their bytes, carriage returns left out so a checkout with
-/// CRLF line ends agrees): the build compares it with the source's first
-/// line to refuse files generated from another spec. Not a security
-/// measure: it catches a forgotten `cargo xtask generate`.
-pub fn fingerprint(spec_text: &str, retained_text: Option<&str>) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let parts = [spec_text.as_bytes(), b"\xff", retained_text.unwrap_or("").as_bytes()];
-    for byte in parts.into_iter().flatten().copied().filter(|b| *b != b'\r') {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("fnv1a64:{hash:016x}")
-}
 
 /// The files of [`DIR`], by name, for `output` generated from inputs with
 /// `fingerprint`.
@@ -46,27 +32,9 @@ pub fn files(output: &Output, fingerprint: &str) -> Result<Vec<(&'static str, St
     ])
 }
 
-/// The fingerprint a source's first line gives.
-pub fn recorded_fingerprint(source: &str) -> Option<&str> {
-    let line = source.lines().next()?;
-    let rest = &line[line.find(FINGERPRINT_MARK)? + FINGERPRINT_MARK.len()..];
-    rest.split(')').next()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_fingerprint_follows_both_inputs_and_ignores_line_ends() {
-        let a = fingerprint("openapi: 3.0.0\n", None);
-        assert_eq!(a, fingerprint("openapi: 3.0.0\r\n", Some("")));
-        assert_ne!(a, fingerprint("openapi: 3.0.1\n", None));
-        assert_ne!(a, fingerprint("openapi: 3.0.0\n", Some("paths: {}\n")));
-        // The separator keeps a byte moved from one input to the other apart.
-        assert_ne!(fingerprint("ab", Some("c")), fingerprint("a", Some("bc")));
-        assert_eq!(a.len(), "fnv1a64:".len() + 16);
-    }
 
     #[test]
     fn the_source_records_the_fingerprint_it_was_made_with() {
@@ -80,9 +48,8 @@ mod tests {
         };
         let files = files(&output, "fnv1a64:0123456789abcdef").unwrap();
         assert_eq!(files[0].0, SOURCE);
-        assert_eq!(recorded_fingerprint(&files[0].1), Some("fnv1a64:0123456789abcdef"));
+        assert!(files[0].1.lines().next().unwrap().contains("(spec fingerprint fnv1a64:0123456789abcdef)"));
         assert!(files[0].1.ends_with("pub mod types {}\n"));
         assert_eq!(files.iter().find(|f| f.0 == "operations.txt").unwrap().1, "auth_token\n");
-        assert_eq!(recorded_fingerprint("pub mod types {}"), None);
     }
 }

@@ -21,7 +21,8 @@
 //!   (CI uses it to check that the vendored file is the tool's output).
 //! - `retained <old.yaml> <new.yaml> --out FILE`: what `sync-spec` would
 //!   keep moving from one spec to the other (to build a revision as a
-//!   release of the crate would: `AUTHLETE_RETAINED=FILE`).
+//!   release of the crate would: `AUTHLETE_RETAINED=FILE`, with the crate's
+//!   `codegen` feature).
 //! - `semver-judge`, `semver-pairs <a.yaml> <b.yaml> ...`, `semver-rules`: cargo-semver-checks
 //!   against `spec-diff` (see `semver.rs`).
 //! - `without-helper-operations <spec.yaml> --out FILE`: the spec less every

@@ -1,5 +1,6 @@
 //! Rule `json_schema_behind_a_feature` (see ARCHITECTURE.md for why, beside the other rules).
 
+use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 
@@ -83,10 +84,10 @@ impl VisitMut for Gate {
     }
 
     fn visit_item_impl_mut(&mut self, i: &mut syn::ItemImpl) {
-        if i.trait_.as_ref().is_some_and(|(_, path, _)| is_json_schema(path))
-            && !i.attrs.iter().any(|a| a.path().is_ident("cfg"))
-        {
-            i.attrs.push(syn::parse_quote!(#[cfg(feature = "schemars")]));
+        let gate: syn::Attribute = syn::parse_quote!(#[cfg(feature = "schemars")]);
+        let gated = |a: &syn::Attribute| a.to_token_stream().to_string() == gate.to_token_stream().to_string();
+        if i.trait_.as_ref().is_some_and(|(_, path, _)| is_json_schema(path)) && !i.attrs.iter().any(gated) {
+            i.attrs.push(gate);
             self.changed += 1;
         }
     }
@@ -95,7 +96,6 @@ impl VisitMut for Gate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::ToTokens;
 
     #[test]
     fn derives_helpers_and_impls_are_gated_and_the_rest_stays() {
