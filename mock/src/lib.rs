@@ -48,6 +48,9 @@ use serde::Serialize;
 
 use authlete::{Authlete, Operation};
 
+mod fake;
+pub use fake::{FakeAuthlete, FakeTokens};
+
 /// The service id the mock's client uses.
 pub const MOCK_SERVICE_ID: &str = "mock-service";
 /// The access token the mock's client sends.
@@ -71,6 +74,11 @@ pub struct Call {
     pub path_params: BTreeMap<String, String>,
     /// The query parameters in the order sent, decoded.
     pub query: Vec<(String, String)>,
+    /// The HTTP status the mock answered with.
+    pub status: u16,
+    /// The JSON body the mock answered with (`Null` when there was none or
+    /// it was not JSON).
+    pub response: serde_json::Value,
 }
 
 impl Call {
@@ -170,6 +178,8 @@ impl IntoStatus for u16 {
 }
 
 type Responder = Arc<dyn Fn(&Call) -> MockReply + Send + Sync>;
+/// What answers an operation no route is set up for ([`FakeAuthlete`]'s world).
+type Fallback = Arc<dyn Fn(&Call) -> MockReply + Send + Sync>;
 
 struct Route {
     operation: &'static str,
@@ -180,6 +190,7 @@ struct Route {
 struct State {
     routes: Vec<Route>,
     calls: Vec<Call>,
+    fallback: Option<Fallback>,
 }
 
 /// A stand-in of Authlete on 127.0.0.1; stops when dropped.
@@ -220,6 +231,11 @@ impl MockAuthlete {
             let _ = axum::serve(listener, app).await;
         });
         Ok(Self { base_url, state, task })
+    }
+
+    /// Answers every operation no route is set up for with `fallback`.
+    fn set_fallback(&self, fallback: Fallback) {
+        lock(&self.state).fallback = Some(fallback);
     }
 
     /// The mock's base URL (`http://127.0.0.1:<port>`).
@@ -389,8 +405,12 @@ fn answer(
     let matched = operation_of(method.as_str(), uri.path());
     let operation = matched.map(|(name, _)| name);
     // The latest answer set up for the operation wins.
-    let respond = lock(state).routes.iter().rev().find(|r| Some(r.operation) == operation).map(|r| r.respond.clone());
-    let call = Call {
+    let respond = {
+        let state = lock(state);
+        let route = state.routes.iter().rev().find(|r| Some(r.operation) == operation).map(|r| r.respond.clone());
+        route.or_else(|| state.fallback.clone())
+    };
+    let mut call = Call {
         operation,
         method: method.to_string(),
         path: uri.to_string(),
@@ -398,6 +418,8 @@ fn answer(
         body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
         path_params: matched.map(|(_, template)| path_params(template, uri.path())).unwrap_or_default(),
         query: form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect(),
+        status: 0,
+        response: serde_json::Value::Null,
     };
     // No lock is held while the test's responder runs: it may call the
     // mock, and should it panic, the mock goes on for the next request.
@@ -405,6 +427,8 @@ fn answer(
         Some(respond) => respond(&call),
         None => MockReply::error(404, "MOCK404", &format!("no mock answer for {} {}", call.method, uri.path())),
     };
+    call.status = reply.status.as_u16();
+    call.response = serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null);
     lock(state).calls.push(call);
     let mut headers = HeaderMap::new();
     if let Some(value) = reply.content_type.and_then(|c| axum::http::HeaderValue::from_str(c).ok()) {
