@@ -49,7 +49,7 @@ use serde::Serialize;
 use authlete::{Authlete, Operation};
 
 mod fake;
-pub use fake::{FakeAuthlete, FakeTokens};
+pub use fake::{Client, FakeAuthlete, FakeTokens, Service};
 
 /// The service id the mock's client uses.
 pub const MOCK_SERVICE_ID: &str = "mock-service";

@@ -8,10 +8,11 @@
 //! cargo run -p authlete-server --example authorization_server --features axum -- --serve # keep serving on 127.0.0.1:8080
 //! ```
 //!
-//! Without `AUTHLETE_*` variables it talks to an embedded stand-in of
-//! Authlete (`authlete_mock`) that plays the service's part of the flow;
-//! with them, to that service (the walk-through then needs a client
-//! registered with the redirect URI below).
+//! Without `AUTHLETE_*` variables it talks to `authlete_mock`'s fake of
+//! Authlete, whose service has this provider's issuer and endpoints and
+//! signs ID tokens with ES256 (they verify against `/jwks`); with them, to
+//! that service (the walk-through then needs a client registered with the
+//! redirect URI below, and the service's issuer set to the provider's).
 
 use std::sync::Arc;
 
@@ -26,11 +27,14 @@ use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-const CLIENT_ID: &str = "demo-client";
+/// The walk-through's client (its alias on the fake) and secret.
+pub const CLIENT_ID: &str = "demo-client";
 pub const CLIENT_SECRET: &str = "demo-secret";
 /// The PKCE code verifier of the walk-through.
 pub const CODE_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const REDIRECT_URI: &str = "http://127.0.0.1:9999/cb";
+/// Where the walk-through's client receives the code (nothing listens:
+/// the walk-through reads the redirect's `Location`).
+pub const REDIRECT_URI: &str = "http://127.0.0.1:9999/cb";
 
 /// The largest request body the provider reads: token, PAR and revocation
 /// requests are a few kilobytes (axum's default is 2 MB).
@@ -47,13 +51,20 @@ pub struct Provider {
     discovery: DiscoveryEndpoint,
 }
 
-/// Your user store: the claims of a user, for ID tokens and userinfo.
-async fn claims_of(grant: GrantContext) -> ClaimsDecision {
-    let Some(subject) = grant.subject() else { return ClaimsDecision::Skip };
+/// Your user store: the claims of a user.
+fn user_claims(subject: &str) -> serde_json::Map<String, serde_json::Value> {
     let mut claims = serde_json::Map::new();
     claims.insert("name".into(), format!("User {subject}").into());
     claims.insert("email".into(), format!("{subject}@example.com").into());
-    ClaimsDecision::claims(claims)
+    claims
+}
+
+/// The claims of a grant's user, for reissued ID tokens and userinfo.
+async fn claims_of(grant: GrantContext) -> ClaimsDecision {
+    match grant.subject() {
+        Some(subject) => ClaimsDecision::claims(user_claims(subject)),
+        None => ClaimsDecision::Skip,
+    }
 }
 
 impl Provider {
@@ -76,11 +87,18 @@ async fn authorize(State(p): State<Shared>, RawQuery(query): RawQuery) -> Respon
     match p.authorization.handle(query.unwrap_or_default()).await {
         Ok(AuthorizationStep::Done(r)) => r.into_response(),
         Ok(AuthorizationStep::Interaction(i)) => {
-            // A real server shows a login and consent page here and keeps the
-            // ticket in the session; the demo user approves at once.
             let ticket = i.ticket().unwrap_or_default().to_string();
-            println!("   (consent page: scopes {:?}; alice approves)", i.scopes());
-            let decision = Decision::approve("alice");
+            let decision = if i.no_interaction {
+                // prompt=none: the demo keeps no sessions, so nobody is logged in.
+                Decision::Deny("LOGIN_REQUIRED".into())
+            } else {
+                // A real server shows a login and consent page here and keeps
+                // the ticket in the session; the demo user approves at once.
+                println!("   (consent page: scopes {:?}; alice approves)", i.scopes());
+                let auth_time =
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64);
+                Decision::Approve { subject: "alice".into(), claims: user_claims("alice"), auth_time: auth_time.ok() }
+            };
             p.authorization.finish(&ticket, decision).await.into_response()
         }
         Err(e) => e.into_response(),
@@ -131,20 +149,21 @@ pub fn router(provider: Shared) -> axum::Router {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let serve = std::env::args().any(|a| a == "--serve");
-    let mut _stand_in = None;
-    let client = match std::env::var_os(authlete::ENV_BASE_URL) {
-        Some(_) => Authlete::from_env()?,
-        None => {
-            let mock = stand_in::start().await?;
-            println!("No AUTHLETE_* variables: using a stand-in of Authlete at {}\n", mock.base_url());
-            let c = mock.client();
-            _stand_in = Some(mock);
-            c
-        }
-    };
     let addr = if serve { "127.0.0.1:8080" } else { "127.0.0.1:0" };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let issuer = format!("http://{}", listener.local_addr()?);
+    // Kept alive while the provider runs.
+    let mut _fake = None;
+    let client = match std::env::var_os(authlete::ENV_BASE_URL) {
+        Some(_) => Authlete::from_env()?,
+        None => {
+            let fake = start_fake(&issuer).await?;
+            println!("No AUTHLETE_* variables: Authlete is played by authlete-mock's fake at {}\n", fake.base_url());
+            let c = fake.client();
+            _fake = Some(fake);
+            c
+        }
+    };
     let app = router(Arc::new(Provider::new(client, issuer.clone())));
     if serve {
         println!("serving the provider at {issuer}");
@@ -242,168 +261,17 @@ async fn show(r: reqwest::Response) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_default()
 }
 
-/// Authlete's part of the flow, as the stand-in plays it: one client, one
-/// user, codes bound to their PKCE challenge, tokens that can be revoked.
-pub mod stand_in {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex};
-
-    use authlete::operation::{
-        auth_authorization, auth_authorization_issue, auth_introspection_standard, auth_revocation, auth_token,
-        auth_userinfo, auth_userinfo_issue, idtoken_reissue, service_configuration, service_jwks_get,
-    };
-    use authlete_mock::{Call, MockAuthlete, MockReply};
-    use serde_json::json;
-
-    #[derive(Default)]
-    struct World {
-        /// ticket → the authorization request's parameters
-        tickets: HashMap<String, HashMap<String, String>>,
-        /// code → code_challenge
-        codes: HashMap<String, String>,
-        /// live access tokens
-        tokens: Vec<String>,
-        counter: u32,
-    }
-
-    fn params(form: &str) -> HashMap<String, String> {
-        url::form_urlencoded::parse(form.as_bytes()).into_owned().collect()
-    }
-
-    fn body_str(call: &Call, field: &str) -> String {
-        call.body[field].as_str().unwrap_or_default().to_string()
-    }
-
-    /// Every credential the stand-in hands out ends with this, so that a
-    /// test can look for it in logs.
-    pub const SECRET_MARK: &str = "s3kr1t";
-
-    /// A credential of this kind (`at`, `code`, ...), numbered.
-    fn secret(kind: &str, n: u32) -> String {
-        format!("{kind}-{n}-{SECRET_MARK}")
-    }
-
-    fn id_token(claims: &str) -> String {
-        use base64::Engine;
-        format!("eyJhbGciOiJub25lIn0.{}.", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims))
-    }
-
-    pub async fn start() -> std::io::Result<MockAuthlete> {
-        let mock = MockAuthlete::start().await?;
-        let world = Arc::new(Mutex::new(World::default()));
-        mock.on_request::<service_configuration::Builder>(|_| {
-            MockReply::json(
-                200,
-                &json!({"issuer": "https://stand-in.example", "code_challenge_methods_supported": ["S256"]}),
-            )
-        });
-        mock.on_request::<service_jwks_get::Builder>(|_| MockReply::raw(204, "application/json", ""));
-        let w = world.clone();
-        mock.on_request::<auth_authorization::Builder>(move |call| {
-            let p = params(&body_str(call, "parameters"));
-            if p.get("code_challenge_method").map(String::as_str) != Some("S256") {
-                return MockReply::json(
-                    200,
-                    &json!({"action": "BAD_REQUEST", "responseContent": "{\"error\":\"invalid_request\"}"}),
-                );
-            }
-            let mut w = w.lock().unwrap();
-            w.counter += 1;
-            let ticket = secret("ticket", w.counter);
-            let scopes: Vec<_> =
-                p.get("scope").map(|s| s.split(' ').map(|n| json!({"name": n})).collect()).unwrap_or_default();
-            w.tickets.insert(ticket.clone(), p);
-            MockReply::json(200, &json!({"action": "INTERACTION", "ticket": ticket, "scopes": scopes}))
-        });
-        let w = world.clone();
-        mock.on_request::<auth_authorization_issue::Builder>(move |call| {
-            let mut w = w.lock().unwrap();
-            let Some(p) = w.tickets.remove(&body_str(call, "ticket")) else {
-                return MockReply::json(
-                    200,
-                    &json!({"action": "BAD_REQUEST", "responseContent": "{\"error\":\"invalid_request\"}"}),
-                );
-            };
-            w.counter += 1;
-            let code = secret("code", w.counter);
-            w.codes.insert(code.clone(), p.get("code_challenge").cloned().unwrap_or_default());
-            let location =
-                format!("{}?code={code}&state={}", p["redirect_uri"], p.get("state").cloned().unwrap_or_default());
-            MockReply::json(200, &json!({"action": "LOCATION", "responseContent": location}))
-        });
-        let w = world.clone();
-        mock.on_request::<auth_token::Builder>(move |call| {
-            use base64::Engine;
-            use sha2::Digest;
-            let p = params(&body_str(call, "parameters"));
-            let mut w = w.lock().unwrap();
-            w.counter += 1;
-            let access_token = secret("at", w.counter);
-            let refresh_token = secret("rt", w.counter);
-            let bad = |e: &str| MockReply::json(200, &json!({"action": "BAD_REQUEST", "responseContent": format!("{{\"error\":\"{e}\"}}")}));
-            match p.get("grant_type").map(String::as_str) {
-                Some("authorization_code") => {
-                    let Some(challenge) = w.codes.remove(p.get("code").map(String::as_str).unwrap_or_default()) else {
-                        return bad("invalid_grant");
-                    };
-                    let verifier = p.get("code_verifier").cloned().unwrap_or_default();
-                    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
-                    if computed != challenge {
-                        return bad("invalid_grant");
-                    }
-                    w.tokens.push(access_token.clone());
-                    let content = json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 3600,
-                        "refresh_token": refresh_token, "id_token": id_token(r#"{"sub":"alice"}"#)});
-                    MockReply::json(200, &json!({"action": "OK", "responseContent": content.to_string(), "subject": "alice"}))
-                }
-                Some("refresh_token") => {
-                    w.tokens.push(access_token.clone());
-                    let content = json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh_token});
-                    MockReply::json(200, &json!({"action": "ID_TOKEN_REISSUABLE", "responseContent": content.to_string(),
-                        "subject": "alice", "accessToken": access_token, "refreshToken": refresh_token}))
-                }
-                _ => bad("unsupported_grant_type"),
-            }
-        });
-        mock.on_request::<idtoken_reissue::Builder>(|call| {
-            let claims = call.body["claims"].as_str().unwrap_or("{}");
-            let content = json!({"access_token": body_str(call, "accessToken"), "token_type": "Bearer", "expires_in": 3600,
-                "refresh_token": body_str(call, "refreshToken"), "id_token": id_token(claims)});
-            MockReply::json(200, &json!({"action": "OK", "responseContent": content.to_string()}))
-        });
-        let w = world.clone();
-        mock.on_request::<auth_userinfo::Builder>(move |call| {
-            if !w.lock().unwrap().tokens.contains(&body_str(call, "token")) {
-                return MockReply::json(
-                    200,
-                    &json!({"action": "UNAUTHORIZED", "responseContent": "Bearer error=\"invalid_token\""}),
-                );
-            }
-            MockReply::json(200, &json!({"action": "OK", "subject": "alice", "claims": ["name", "email"]}))
-        });
-        mock.on_request::<auth_userinfo_issue::Builder>(|call| {
-            let mut claims: serde_json::Value =
-                serde_json::from_str(call.body["claims"].as_str().unwrap_or("{}")).unwrap_or_default();
-            claims["sub"] = json!("alice");
-            MockReply::json(200, &json!({"action": "JSON", "responseContent": claims.to_string()}))
-        });
-        let w = world.clone();
-        mock.on_request::<auth_introspection_standard::Builder>(move |call| {
-            let token = params(&body_str(call, "parameters")).get("token").cloned().unwrap_or_default();
-            let active = w.lock().unwrap().tokens.contains(&token);
-            let content = if active {
-                json!({"active": true, "sub": "alice", "client_id": super::CLIENT_ID})
-            } else {
-                json!({"active": false})
-            };
-            MockReply::json(200, &json!({"action": "OK", "responseContent": content.to_string()}))
-        });
-        let w = world;
-        mock.on_request::<auth_revocation::Builder>(move |call| {
-            let token = params(&body_str(call, "parameters")).get("token").cloned().unwrap_or_default();
-            w.lock().unwrap().tokens.retain(|t| *t != token);
-            MockReply::json(200, &json!({"action": "OK"}))
-        });
-        Ok(mock)
-    }
+/// Authlete, played by `authlete_mock`'s fake: a service whose issuer and
+/// endpoints are this provider's, signing ID tokens with its own ES256
+/// key, and the walk-through's client registered with it.
+pub async fn start_fake(issuer: &str) -> std::io::Result<authlete_mock::FakeAuthlete> {
+    let fake = authlete_mock::FakeAuthlete::start(issuer).await?;
+    fake.add_client(
+        authlete::types::Client::builder()
+            .client_id_alias(CLIENT_ID)
+            .client_name("Walk-through client")
+            .client_secret(CLIENT_SECRET)
+            .redirect_uris(vec![REDIRECT_URI.to_string()]),
+    );
+    Ok(fake)
 }

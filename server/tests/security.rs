@@ -194,8 +194,15 @@ async fn a_strict_reissue_failure_still_sends_the_tokens_through_axum() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/token", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let response =
-        reqwest::Client::new().post(url).body("grant_type=refresh_token&refresh_token=old").send().await.unwrap();
+    let response = authlete::reqwest_client_builder()
+        .unwrap()
+        .build()
+        .unwrap()
+        .post(url)
+        .body("grant_type=refresh_token&refresh_token=old")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let body: serde_json::Value = response.json().await.unwrap();
@@ -314,7 +321,7 @@ async fn the_example_provider_refuses_an_oversized_body() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/token", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let http = reqwest::Client::new();
+    let http = authlete::reqwest_client_builder().unwrap().build().unwrap();
     let small = http.post(&url).body("grant_type=x").send().await.unwrap();
     assert_ne!(small.status(), 413);
     let big = http.post(&url).body("a".repeat(example::MAX_BODY_BYTES + 1)).send().await.unwrap();

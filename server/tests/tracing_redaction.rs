@@ -47,47 +47,73 @@ async fn the_example_provider_shows_no_secret_in_traces_debug_or_panics() {
         default_hook(info);
     }));
 
-    the_example_provider_logs_no_end_user_secret(&captured).await;
+    let secrets = the_example_provider_logs_no_end_user_secret(&captured).await;
     for p in panics.lock().unwrap().iter() {
-        assert!(!p.contains(example::stand_in::SECRET_MARK), "{p}");
+        for secret in &secrets {
+            assert!(!p.contains(secret.as_str()), "a secret shows in a panic: {p}");
+        }
     }
 }
 
-/// The example provider's walk-through on its stand-in, with everything it
+/// Every credential the fake handed out or received in the walk-through:
+/// tickets, codes, access and refresh tokens, the client secret and the
+/// PKCE verifier.
+fn secrets_of(fake: &authlete_mock::FakeAuthlete) -> Vec<String> {
+    let mut secrets = vec![example::CLIENT_SECRET.to_string(), example::CODE_VERIFIER.to_string()];
+    for call in fake.calls() {
+        for field in ["ticket", "authorizationCode", "accessToken", "refreshToken"] {
+            if let Some(value) = call.response[field].as_str() {
+                secrets.push(value.to_string());
+            }
+        }
+    }
+    secrets
+}
+
+/// The example provider's walk-through on the fake, with everything it
 /// logs and the `Debug` of every request the provider sent to Authlete.
 #[cfg(feature = "tracing")]
-async fn the_example_provider_logs_no_end_user_secret(captured: &Captured) {
+async fn the_example_provider_logs_no_end_user_secret(captured: &Captured) -> Vec<String> {
     use authlete::operation::{auth_authorization_issue, auth_token, auth_userinfo, idtoken_reissue};
-    let mock = example::stand_in::start().await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
-    let provider = std::sync::Arc::new(example::Provider::new(mock.client(), issuer.clone()));
+    let fake = example::start_fake(&issuer).await.unwrap();
+    let provider = std::sync::Arc::new(example::Provider::new(fake.client(), issuer.clone()));
     tokio::spawn(async move { axum::serve(listener, example::router(provider)).await });
     example::walk_through(&issuer).await.unwrap();
 
-    // The provider really handled the secrets it must not show.
-    let tickets = mock.calls_to::<auth_authorization_issue::Builder>();
-    assert!(tickets[0].body["ticket"].as_str().unwrap().ends_with(example::stand_in::SECRET_MARK));
     let mut texts: Vec<String> = Vec::new();
+    let tickets = fake.calls_to::<auth_authorization_issue::Builder>();
     texts.extend(tickets.iter().map(|c| format!("{:?}", c.request)));
-    texts.extend(mock.calls_to::<auth_token::Builder>().iter().map(|c| format!("{:?}", c.request)));
-    texts.extend(mock.calls_to::<idtoken_reissue::Builder>().iter().map(|c| format!("{:?}", c.request)));
-    texts.extend(mock.calls_to::<auth_userinfo::Builder>().iter().map(|c| format!("{:?}", c.request)));
+    texts.extend(fake.calls_to::<auth_token::Builder>().iter().map(|c| format!("{:?}", c.request)));
+    texts.extend(fake.calls_to::<idtoken_reissue::Builder>().iter().map(|c| format!("{:?}", c.request)));
+    texts.extend(fake.calls_to::<auth_userinfo::Builder>().iter().map(|c| format!("{:?}", c.request)));
     // A strict-mode reissue failure, as a handler would log it.
-    let strict = authlete_server::TokenEndpoint::new(mock.client()).reissue_fallback(false);
-    mock.on_request::<idtoken_reissue::Builder>(|_| {
+    let client = fake.client().client_get().client_id(example::CLIENT_ID).send().await.unwrap();
+    let tokens = fake.issue_tokens(client.client_id.unwrap(), "alice", &["openid"]);
+    let strict = authlete_server::TokenEndpoint::new(fake.client()).reissue_fallback(false);
+    fake.on_request::<idtoken_reissue::Builder>(|_| {
         authlete_mock::MockReply::json(200, &json!({"action": "CALLER_ERROR"}))
     });
-    let code_body = "grant_type=refresh_token&refresh_token=rt-0-s3kr1t";
-    let e = strict.handle(authlete_server::ClientRequest::new(code_body)).await.unwrap_err();
+    let body = format!("grant_type=refresh_token&refresh_token={}", tokens.refresh_token().unwrap());
+    let basic = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("{}:{}", example::CLIENT_ID, example::CLIENT_SECRET),
+    );
+    let request = authlete_server::ClientRequest::new(body).authorization(Some(&format!("Basic {basic}")));
+    let e = strict.handle(request).await.unwrap_err();
     tracing::error!(error = ?e, "token endpoint failed");
     texts.push(format!("{e:?}"));
 
+    let secrets = secrets_of(&fake);
+    // The provider really handled the secrets it must not show.
+    assert!(secrets.len() > 8, "{} secrets", secrets.len());
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("auth_authorization_issue") && logs.contains("idtoken_reissue"), "{logs}");
     for text in texts.iter().chain([&logs]) {
-        for secret in [example::stand_in::SECRET_MARK, example::CLIENT_SECRET, example::CODE_VERIFIER] {
-            assert!(!text.contains(secret), "{secret} shows in: {text}");
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "a secret shows in: {text}");
         }
     }
+    secrets
 }

@@ -1,10 +1,9 @@
 //! The authorization endpoint's part: `auth_authorization`, `_issue`, `_fail`.
 
-use authlete::types::{ClientType, GrantType, ResponseType};
 use serde_json::{json, Map, Value};
 
 use super::keys::random_token;
-use super::world::{form, Code, Grant, Pending, World, CODE_SECONDS};
+use super::world::{form, has, is_public, Code, Grant, Pending, World, CODE_SECONDS};
 use super::{action, body_str, client_key, oauth_error};
 use crate::{Call, MockReply};
 
@@ -51,9 +50,9 @@ pub(super) fn request(world: &mut World, call: &Call) -> MockReply {
     if get("response_type") != Some("code") {
         return fail("unsupported_response_type", "the fake supports response_type=code only");
     }
-    if !world.service.supported_response_types.contains(&ResponseType::Code)
-        || !client.response_types.contains(&ResponseType::Code)
-        || !client.grant_types.contains(&GrantType::AuthorizationCode)
+    if !has(&world.service.supported_response_types, "CODE")
+        || !has(&client.response_types, "CODE")
+        || !has(&client.grant_types, "AUTHORIZATION_CODE")
     {
         return fail("unauthorized_client", "the client may not use response_type=code");
     }
@@ -68,7 +67,7 @@ pub(super) fn request(world: &mut World, call: &Call) -> MockReply {
         (Some(_), _) => return fail("invalid_request", "code_challenge_method must be S256 or plain"),
         (None, _) => None,
     };
-    let public = matches!(client.client_type, Some(ClientType::Public));
+    let public = is_public(&client);
     let pkce_required = world.service.pkce_required == Some(true) || client.pkce_required == Some(true) || public;
     if pkce.is_none() && pkce_required {
         return fail("invalid_request", "code_challenge is required");

@@ -1,9 +1,9 @@
 //! The service and its clients: `service_*` and `client_*`.
 
-use authlete::types::{Client, Service};
 use serde_json::{json, Value};
 
-use super::world::World;
+use super::world::{wire, World};
+use super::{Client, Service};
 use crate::{Call, MockReply};
 
 fn no_such_client(call: &Call) -> MockReply {
@@ -40,14 +40,14 @@ pub(super) fn configuration(world: &World) -> MockReply {
     let grants: Vec<_> = s
         .supported_grant_types
         .iter()
-        .map(|g| match g.as_str() {
+        .map(|g| match wire(g).as_str() {
             "AUTHORIZATION_CODE" => "authorization_code".to_string(),
             "REFRESH_TOKEN" => "refresh_token".to_string(),
             "CLIENT_CREDENTIALS" => "client_credentials".to_string(),
             other => other.to_ascii_lowercase(),
         })
         .collect();
-    let auth_methods: Vec<_> = s.supported_token_auth_methods.iter().map(|m| m.as_str().to_ascii_lowercase()).collect();
+    let auth_methods: Vec<_> = s.supported_token_auth_methods.iter().map(|m| wire(m).to_ascii_lowercase()).collect();
     let mut document = json!({
         "issuer": s.issuer,
         "authorization_endpoint": s.authorization_endpoint,

@@ -12,11 +12,17 @@ use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use authlete::types::{Client, Service};
 use serde_json::{json, Value};
 
 use crate::{Call, MockAuthlete, MockReply};
 use world::{Grant, World};
+
+/// A client as the management API gives it (`authlete::types::Client`),
+/// named through its operation so that the fake builds with any spec's
+/// names for its schemas.
+pub type Client = authlete::operation::client_create::Body;
+/// The service as the management API gives it (`authlete::types::Service`).
+pub type Service = authlete::operation::service_get::Success;
 
 /// A fake of Authlete that behaves: one service with its own signing key,
 /// clients, and the authorization code, refresh token and client

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use authlete::types::{Client, ClientAuthMethod, ClientType, GrantType};
 use serde_json::{json, Map, Value};
 
 use super::keys::pkce_matches;
-use super::world::{form, Grant, TokenPair, World};
+use super::world::{form, has, is_public, wire, Grant, TokenPair, World};
+use super::Client;
 use super::{action, body_str, oauth_error};
 use crate::{Call, MockReply};
 
@@ -33,19 +33,19 @@ pub(super) fn authenticate(world: &World, call: &Call, params: &HashMap<String, 
             if form_id.is_some_and(|f| f != id) {
                 return Err(invalid_client("client_id differs from the authenticated client"));
             }
-            (id, secret, ClientAuthMethod::ClientSecretBasic)
+            (id, secret, "CLIENT_SECRET_BASIC")
         }
-        (None, Some(secret)) => (form_id.unwrap_or_default(), Some(secret), ClientAuthMethod::ClientSecretPost),
+        (None, Some(secret)) => (form_id.unwrap_or_default(), Some(secret), "CLIENT_SECRET_POST"),
         (None, None) => match form_id {
-            Some(id) => (id, None, ClientAuthMethod::None),
+            Some(id) => (id, None, "NONE"),
             None => return Err(invalid_client("no client authentication")),
         },
     };
     let Some(client) = world.client(id) else { return Err(invalid_client("unknown client")) };
-    let public = matches!(client.client_type, Some(ClientType::Public));
-    let registered = client.token_auth_method.clone().unwrap_or(ClientAuthMethod::ClientSecretBasic);
+    let public = is_public(client);
+    let registered = client.token_auth_method.as_ref().map(wire).unwrap_or_else(|| "CLIENT_SECRET_BASIC".into());
     let authenticated = if public {
-        method == ClientAuthMethod::None
+        method == "NONE"
     } else {
         method == registered && secret.is_some() && secret == client.client_secret.as_deref()
     };
@@ -104,10 +104,10 @@ pub(super) fn token(world: &mut World, call: &Call) -> MockReply {
         return bad_request("invalid_request", "a parameter is repeated");
     };
     let grant_type = params.get("grant_type").cloned().unwrap_or_default();
-    let wire = match grant_type.as_str() {
-        "authorization_code" => GrantType::AuthorizationCode,
-        "refresh_token" => GrantType::RefreshToken,
-        "client_credentials" => GrantType::ClientCredentials,
+    let grant = match grant_type.as_str() {
+        "authorization_code" => "AUTHORIZATION_CODE",
+        "refresh_token" => "REFRESH_TOKEN",
+        "client_credentials" => "CLIENT_CREDENTIALS",
         "" => return bad_request("invalid_request", "grant_type is missing"),
         _ => {
             return bad_request(
@@ -116,20 +116,20 @@ pub(super) fn token(world: &mut World, call: &Call) -> MockReply {
             )
         }
     };
-    if !world.supports_grant(&wire) {
+    if !world.supports_grant(grant) {
         return bad_request("unsupported_grant_type", "the service does not support the grant type");
     }
     let client = match authenticate(world, call, &params) {
         Ok(c) => c,
         Err(reply) => return reply,
     };
-    if !client.grant_types.contains(&wire) {
+    if !has(&client.grant_types, grant) {
         return bad_request("unauthorized_client", "the client may not use the grant type");
     }
     let client_id = client.client_id.unwrap_or_default();
-    match wire {
-        GrantType::AuthorizationCode => code_grant(world, &params, client_id),
-        GrantType::RefreshToken => refresh_grant(world, &params, client_id),
+    match grant {
+        "AUTHORIZATION_CODE" => code_grant(world, &params, client_id),
+        "REFRESH_TOKEN" => refresh_grant(world, &params, client_id),
         _ => client_credentials(world, &params, &client),
     }
 }
@@ -199,7 +199,7 @@ fn refresh_grant(world: &mut World, params: &HashMap<String, String>, client_id:
 }
 
 fn client_credentials(world: &mut World, params: &HashMap<String, String>, client: &Client) -> MockReply {
-    if matches!(client.client_type, Some(ClientType::Public)) {
+    if is_public(client) {
         return bad_request("unauthorized_client", "a public client may not use client_credentials");
     }
     let scopes: Vec<String> = params

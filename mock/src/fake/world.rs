@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use authlete::types::{Client, ClientAuthMethod, ClientType, GrantType, ResponseType, Service};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::keys::{random_token, SigningKey};
+use super::{Client, Service};
 
 /// How long a code lives (Authlete's default is 10 minutes).
 pub(super) const CODE_SECONDS: i64 = 600;
@@ -134,22 +135,18 @@ impl World {
         client.number.get_or_insert(id as i32);
         client.created_at = Some(self.now() * 1000);
         client.modified_at = client.created_at;
-        let confidential = !matches!(client.client_type, Some(ClientType::Public));
-        client.client_type.get_or_insert(if confidential { ClientType::Confidential } else { ClientType::Public });
+        let confidential = !is_public(&client);
+        client.client_type.get_or_insert(if confidential { "CONFIDENTIAL".into() } else { "PUBLIC".into() });
         if confidential && client.client_secret.is_none() {
             client.client_secret = Some(random_token());
         }
         if client.grant_types.is_empty() {
-            client.grant_types = vec![GrantType::AuthorizationCode, GrantType::RefreshToken];
+            client.grant_types = vec!["AUTHORIZATION_CODE".into(), "REFRESH_TOKEN".into()];
         }
         if client.response_types.is_empty() {
-            client.response_types = vec![ResponseType::Code];
+            client.response_types = vec!["CODE".into()];
         }
-        client.token_auth_method.get_or_insert(if confidential {
-            ClientAuthMethod::ClientSecretBasic
-        } else {
-            ClientAuthMethod::None
-        });
+        client.token_auth_method.get_or_insert(if confidential { "CLIENT_SECRET_BASIC".into() } else { "NONE".into() });
         if client.client_id_alias.is_some() && client.client_id_alias_enabled.is_none() {
             client.client_id_alias_enabled = Some(true);
         }
@@ -173,18 +170,17 @@ impl World {
         self.service.supported_scopes.iter().any(|s| s.name.as_deref() == Some(name))
     }
 
-    pub(super) fn supports_grant(&self, grant: &GrantType) -> bool {
-        self.service.supported_grant_types.contains(grant)
+    pub(super) fn supports_grant(&self, grant: &str) -> bool {
+        has(&self.service.supported_grant_types, grant)
     }
 
     /// Issues an access token (and a refresh token when the client may
     /// refresh) for `grant`.
     pub(super) fn issue(&mut self, grant: Grant) -> &TokenPair {
         let now = self.now();
-        let refreshable =
-            self.clients.get(&grant.client_id).is_some_and(|c| c.grant_types.contains(&GrantType::RefreshToken))
-                && self.supports_grant(&GrantType::RefreshToken)
-                && grant.subject.is_some();
+        let refreshable = self.clients.get(&grant.client_id).is_some_and(|c| has(&c.grant_types, "REFRESH_TOKEN"))
+            && self.supports_grant("REFRESH_TOKEN")
+            && grant.subject.is_some();
         let pair = TokenPair {
             access_token: random_token(),
             access_expires_at: now + self.duration(self.service.access_token_duration, 3600),
@@ -237,6 +233,22 @@ impl World {
         }
         self.key.sign(&Value::Object(payload))
     }
+}
+
+/// An enum value's wire name. The fake compares enums by wire name, so that
+/// it builds with any spec's Rust names for them.
+pub(super) fn wire<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// Whether `list` holds the value of wire name `value`.
+pub(super) fn has<T: Serialize>(list: &[T], value: &str) -> bool {
+    list.iter().any(|v| wire(v) == value)
+}
+
+/// Whether the client is public (no secret).
+pub(super) fn is_public(client: &Client) -> bool {
+    client.client_type.as_ref().is_some_and(|t| wire(t) == "PUBLIC")
 }
 
 /// The claims a scope stands for (OpenID Connect Core, 5.4).
