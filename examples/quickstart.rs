@@ -8,8 +8,9 @@
 //! cargo run --example quickstart
 //! ```
 //!
-//! With no `AUTHLETE_*` variables it runs against a stand-in of Authlete on
-//! 127.0.0.1 (`authlete-mock`), so it needs no network or credentials. With
+//! With no `AUTHLETE_*` variables it runs against `authlete-mock`'s fake of
+//! Authlete on 127.0.0.1, so it needs no network or credentials; its ID
+//! tokens are signed (ES256) and the quick start verifies the one it gets. With
 //! `AUTHLETE_BASE_URL`, `AUTHLETE_SERVICE_APIKEY` and
 //! `AUTHLETE_SERVICE_ACCESSTOKEN` set it talks to that service; then pass a
 //! real refresh token (and `client_id:client_secret`) as arguments.
@@ -22,18 +23,23 @@ use authlete::Authlete;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // Kept alive while the flow runs.
-    let mut _stand_in = None;
+    let mut fake = None;
+    let mut stand_in_refresh_token = None;
     let authlete = match std::env::var_os(authlete::ENV_BASE_URL) {
         Some(_) => Authlete::from_env()?,
         None => {
-            let mock = stand_in::start().await?;
-            println!("No AUTHLETE_* variables: using a stand-in of Authlete at {}\n", mock.base_url());
-            let client = mock.client();
-            _stand_in = Some(mock);
+            let (stand_in, tokens) = stand_in::start().await?;
+            println!(
+                "No AUTHLETE_* variables: Authlete is played by authlete-mock's fake at {}\n",
+                stand_in.base_url()
+            );
+            stand_in_refresh_token = tokens.refresh_token().map(str::to_string);
+            let client = stand_in.client();
+            fake = Some(stand_in);
             client
         }
     };
-    let refresh_token = args.first().cloned().unwrap_or_else(|| "stand-in-refresh-token".into());
+    let refresh_token = args.first().cloned().or(stand_in_refresh_token).unwrap_or_default();
     let client = args.get(1).cloned().unwrap_or_else(|| "my-client:my-secret".into());
     let (client_id, client_secret) = client.split_once(':').unwrap_or((client.as_str(), ""));
 
@@ -76,59 +82,44 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{name}: {}", value.to_str().unwrap_or("<binary>"));
     }
     println!("\n{}", response.body());
+
+    // On the fake, the ID token verifies with the service's JWK Set.
+    let body: serde_json::Value = serde_json::from_str(response.body()).unwrap_or_default();
+    if let (Some(fake), Some(id_token)) = (&fake, body["id_token"].as_str()) {
+        let claims = stand_in::verify(fake, id_token)?;
+        println!(
+            "\nThe ID token verifies (ES256, the service's JWK Set): sub={} name={}",
+            claims["sub"], claims["name"]
+        );
+    }
     Ok(())
 }
 
-/// Authlete's two answers of this flow, as the stand-in gives them.
+/// Authlete, played by `authlete_mock`'s fake: a service that signs ID
+/// tokens with its own ES256 key, one client, and tokens as if alice had
+/// signed in to it with the scopes `openid profile`.
 mod stand_in {
-    use authlete::operation::{auth_token, idtoken_reissue};
-    use authlete_mock::{MockAuthlete, MockReply};
+    use authlete_mock::{FakeAuthlete, FakeTokens};
 
-    pub async fn start() -> std::io::Result<MockAuthlete> {
-        let mock = MockAuthlete::start().await?;
-        mock.on::<auth_token::Builder>(
-            auth_token::Success::builder()
-                .result_code("A421001")
-                // By wire name: older spec revisions lack this action, and the
-                // example builds with them too.
-                .action(auth_token::Action::from("ID_TOKEN_REISSUABLE"))
-                .subject("alice")
-                .access_token("Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw")
-                .refresh_token("Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz")
-                .dpop_nonce("eyJ7S_zG.yH6Jh")
-                .response_content(concat!(
-                    r#"{"access_token":"Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw","token_type":"Bearer","#,
-                    r#""expires_in":3600,"refresh_token":"Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz"}"#
-                )),
+    pub async fn start() -> std::io::Result<(FakeAuthlete, FakeTokens)> {
+        let fake = FakeAuthlete::start("https://op.example").await?;
+        let client = fake.add_client(
+            authlete::types::Client::builder()
+                .client_id_alias("my-client")
+                .client_secret("my-secret")
+                .redirect_uris(vec!["https://app.example/cb".to_string()]),
         );
-        // The reissue answer depends on what the endpoint sent: the stand-in
-        // signs nothing, it shows the claims it was given.
-        mock.on_request::<idtoken_reissue::Builder>(|call| {
-            let claims = call.body["claims"].as_str().unwrap_or("{}").to_string();
-            let id_token = format!("eyJhbGciOiJub25lIn0.{}.", base64url(&claims));
-            MockReply::json(
-                200,
-                &idtoken_reissue::Success::builder()
-                    .result_code("A425001")
-                    .action(idtoken_reissue::Action::Ok)
-                    .id_token(id_token.clone())
-                    .response_content(format!(
-                        concat!(
-                            r#"{{"access_token":"Ra1bEk6mJ8vZ0gM7wVq2sXh3nLcT9oPyUdKfGiAe4Bw","token_type":"Bearer","#,
-                            r#""expires_in":3600,"refresh_token":"Q7pZc3xW9sLk2mN5vB8dJ1fH4gT6yR0uEaIoPqSxCz","#,
-                            r#""id_token":"{}"}}"#
-                        ),
-                        id_token
-                    ))
-                    .build()
-                    .expect("every field is set"),
-            )
-        });
-        Ok(mock)
+        let tokens = fake.issue_tokens(client.client_id.unwrap_or_default(), "alice", &["openid", "profile"]);
+        Ok((fake, tokens))
     }
 
-    fn base64url(s: &str) -> String {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
+    /// The claims of `id_token` if it verifies with the fake's JWK Set.
+    pub fn verify(fake: &FakeAuthlete, id_token: &str) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+        let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(fake.jwks()["keys"][0].clone())?;
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
+        validation.set_audience(&["my-client"]);
+        validation.set_issuer(&["https://op.example"]);
+        let key = jsonwebtoken::DecodingKey::from_jwk(&jwk)?;
+        Ok(jsonwebtoken::decode::<serde_json::Value>(id_token, &key, &validation)?.claims)
     }
 }

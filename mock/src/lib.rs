@@ -1,6 +1,10 @@
 //! # authlete-mock
 //!
-//! A typed stand-in of Authlete for your tests.
+//! A typed stand-in of Authlete for your tests, and a fake that behaves.
+//!
+//! [`FakeAuthlete`] plays Authlete's part of an OpenID Provider's flows
+//! (clients, authorization code with PKCE, refresh tokens, ES256 ID tokens,
+//! introspection, revocation, userinfo): see its docs for what it emulates.
 //!
 //! [`MockAuthlete`] is an HTTP server on 127.0.0.1 that answers any operation
 //! of the spec with values of the crate's own types, and records what it

@@ -231,7 +231,10 @@ pub async fn walk_through(issuer: &str) -> Result<(), Box<dyn std::error::Error>
 
     println!("5. refresh, with the ID token reissued");
     let body = form(&[("grant_type", "refresh_token"), ("refresh_token", &refresh_token)]);
-    show(http.post(format!("{issuer}/token")).header("authorization", &basic).body(body).send().await?).await;
+    let refreshed: serde_json::Value =
+        show(http.post(format!("{issuer}/token")).header("authorization", &basic).body(body).send().await?).await;
+    // The refresh rotated both tokens: the earlier access token is over.
+    let access_token = refreshed["access_token"].as_str().unwrap_or_default().to_string();
 
     println!("6. introspection (RFC 7662)");
     show(http.post(format!("{issuer}/introspect")).body(form(&[("token", &access_token)])).send().await?).await;
