@@ -338,6 +338,130 @@ async fn what_it_does_not_emulate_says_so_and_a_script_wins() {
     assert!(fake.client().service_get().send().await.is_err());
 }
 
+/// A client for the device flow and CIBA.
+fn polling_client(fake: &FakeAuthlete) -> Client {
+    use authlete::types::GrantType;
+    fake.add_client(
+        Client::builder()
+            .client_id_alias("tv")
+            .client_secret("tv-secret")
+            .grant_types(vec![GrantType::DeviceCode, GrantType::Ciba]),
+    )
+}
+
+async fn decide(fake: &FakeAuthlete, operation: &str, key: &str, result: &str) -> Value {
+    let (key, result) = (key.to_string(), result.to_string());
+    let client = fake.client();
+    let sent = match operation {
+        "device" => client
+            .device_complete()
+            .body_map(|b| b.user_code(key).result(result.as_str()).subject("alice"))
+            .send()
+            .await
+            .map(|_| ()),
+        _ => client
+            .backchannel_authentication_complete()
+            .body_map(|b| b.ticket(key).result(result.as_str()).subject("alice"))
+            .send()
+            .await
+            .map(|_| ()),
+    };
+    assert!(!matches!(sent, Err(authlete::Error::InvalidRequest { .. })), "{sent:?}");
+    fake.calls().last().unwrap().response.clone()
+}
+
+#[tokio::test]
+async fn the_device_flow_pends_until_the_user_decides_and_spends_its_code() {
+    let fake = FakeAuthlete::start(ISSUER).await.unwrap();
+    polling_client(&fake);
+    let started = fake
+        .client()
+        .device_authorization()
+        .body_map(|b| b.parameters("scope=openid%20profile").client_id("tv").client_secret("tv-secret"))
+        .send()
+        .await
+        .unwrap();
+    let (device_code, user_code) = (started.device_code.clone().unwrap(), started.user_code.clone().unwrap());
+    let grant = [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", device_code.as_str())];
+    assert_eq!(content(&token(&fake, "tv", "tv-secret", &grant).await).1["error"], "authorization_pending");
+    let check = fake.client().device_verification().body_map(|b| b.user_code(user_code.clone())).send().await.unwrap();
+    assert_eq!(check.action.as_ref().map(|a| a.as_str()), Some("VALID"));
+    assert_eq!(decide(&fake, "device", &user_code, "AUTHORIZED").await["action"], "SUCCESS");
+    assert_eq!(token(&fake, "app", "x", &grant).await["action"], "INVALID_CLIENT");
+    let tokens = token(&fake, "tv", "tv-secret", &grant).await;
+    let id_token = content(&tokens).1["id_token"].as_str().map(str::to_string).unwrap();
+    assert_eq!(verify(&fake, &id_token, "tv")["sub"], "alice");
+    assert_eq!(content(&token(&fake, "tv", "tv-secret", &grant).await).1["error"], "invalid_grant", "spent");
+
+    let started = fake
+        .client()
+        .device_authorization()
+        .body_map(|b| b.parameters("scope=openid").client_id("tv").client_secret("tv-secret"))
+        .send()
+        .await
+        .unwrap();
+    let (device_code, user_code) = (started.device_code.clone().unwrap(), started.user_code.clone().unwrap());
+    decide(&fake, "device", &user_code, "ACCESS_DENIED").await;
+    let grant = [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", device_code.as_str())];
+    assert_eq!(content(&token(&fake, "tv", "tv-secret", &grant).await).1["error"], "access_denied");
+    let started = fake
+        .client()
+        .device_authorization()
+        .body_map(|b| b.parameters("scope=openid").client_id("tv").client_secret("tv-secret"))
+        .send()
+        .await
+        .unwrap();
+    fake.advance_clock(Duration::from_secs(601));
+    let check = fake
+        .client()
+        .device_verification()
+        .body_map(|b| b.user_code(started.user_code.clone().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(check.action.as_ref().map(|a| a.as_str()), Some("EXPIRED"));
+}
+
+#[tokio::test]
+async fn ciba_in_poll_mode_identifies_issues_and_pends_until_complete() {
+    let fake = FakeAuthlete::start(ISSUER).await.unwrap();
+    polling_client(&fake);
+    let start = |parameters: &'static str| {
+        let c = fake.client();
+        async move {
+            c.backchannel_authentication()
+                .body_map(|b| b.parameters(parameters).client_id("tv").client_secret("tv-secret"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let no_hint = start("scope=openid").await;
+    assert_eq!(no_hint.action.as_ref().map(|a| a.as_str()), Some("BAD_REQUEST"));
+    let request = start("scope=openid&login_hint=alice&binding_message=W4SCT").await;
+    assert_eq!((request.hint.as_deref(), request.binding_message.as_deref()), (Some("alice"), Some("W4SCT")));
+    let ticket = request.ticket.clone().unwrap();
+    let issued =
+        fake.client().backchannel_authentication_issue().body_map(|b| b.ticket(ticket.clone())).send().await.unwrap();
+    let auth_req_id = issued.auth_req_id.clone().unwrap();
+    let grant = [("grant_type", "urn:openid:params:grant-type:ciba"), ("auth_req_id", auth_req_id.as_str())];
+    assert_eq!(content(&token(&fake, "tv", "tv-secret", &grant).await).1["error"], "authorization_pending");
+    assert_eq!(decide(&fake, "ciba", &ticket, "AUTHORIZED").await["action"], "NO_ACTION");
+    let tokens = token(&fake, "tv", "tv-secret", &grant).await;
+    assert_eq!(tokens["action"], "OK");
+    assert_eq!(tokens["subject"], "alice");
+
+    let refused = start("scope=openid&login_hint=bob").await;
+    let failed = fake
+        .client()
+        .backchannel_authentication_fail()
+        .body_map(|b| b.ticket(refused.ticket.clone().unwrap()).reason("UNKNOWN_USER_ID"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(content(&serde_json::to_value(&*failed).unwrap()).1["error"], "unknown_user_id");
+}
+
 #[tokio::test]
 async fn every_answer_it_gives_fits_the_spec() {
     let (fake, client) = fake_with_client().await;
@@ -425,6 +549,66 @@ async fn every_answer_it_gives_fits_the_spec() {
     let _ = fake.client().client_update().client_id("app").body(client).send().await;
     let _ = fake.client().client_delete().client_id("app").send().await;
     let _ = fake.client().auth_token_fail().body_map(|b| b.ticket("t").reason("UNKNOWN")).send().await;
+    // The device flow and CIBA, each answer kind.
+    polling_client(&fake);
+    let device = |parameters: &'static str, secret: &'static str| {
+        let c = fake.client();
+        async move {
+            c.device_authorization()
+                .body_map(|b| b.parameters(parameters).client_id("tv").client_secret(secret))
+                .send()
+                .await
+        }
+    };
+    let _ = device("scope=openid", "wrong").await;
+    let started = device("scope=openid", "tv-secret").await.unwrap();
+    let user_code = started.user_code.clone().unwrap();
+    let device_grant = [
+        ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+        ("device_code", started.device_code.as_deref().unwrap()),
+    ];
+    let _ = token(&fake, "tv", "tv-secret", &device_grant).await;
+    let _ = fake.client().device_verification().body_map(|b| b.user_code(user_code.clone())).send().await;
+    let _ = fake.client().device_verification().body_map(|b| b.user_code("NONE-SUCH")).send().await;
+    decide(&fake, "device", &user_code, "AUTHORIZED").await;
+    decide(&fake, "device", "NONE-SUCH", "AUTHORIZED").await;
+    decide(&fake, "device", &user_code, "MAYBE").await;
+    let _ = token(&fake, "tv", "tv-secret", &device_grant).await;
+    let ciba = |parameters: &'static str, secret: &'static str| {
+        let c = fake.client();
+        async move {
+            c.backchannel_authentication()
+                .body_map(|b| b.parameters(parameters).client_id("tv").client_secret(secret))
+                .send()
+                .await
+        }
+    };
+    let _ = ciba("scope=openid&login_hint=alice", "wrong").await;
+    let _ = ciba("scope=openid", "tv-secret").await;
+    let ticket =
+        ciba("scope=openid&login_hint=alice&binding_message=B", "tv-secret").await.unwrap().ticket.clone().unwrap();
+    let other = ciba("scope=openid&id_token_hint=x", "tv-secret").await.unwrap().ticket.clone().unwrap();
+    let _ = fake
+        .client()
+        .backchannel_authentication_fail()
+        .body_map(|b| b.ticket(other).reason("ACCESS_DENIED"))
+        .send()
+        .await;
+    let _ = fake
+        .client()
+        .backchannel_authentication_fail()
+        .body_map(|b| b.ticket("gone").reason("ACCESS_DENIED"))
+        .send()
+        .await;
+    decide(&fake, "ciba", &ticket, "AUTHORIZED").await;
+    let issued =
+        fake.client().backchannel_authentication_issue().body_map(|b| b.ticket(ticket.clone())).send().await.unwrap();
+    let _ = fake.client().backchannel_authentication_issue().body_map(|b| b.ticket(ticket.clone())).send().await;
+    let ciba_grant =
+        [("grant_type", "urn:openid:params:grant-type:ciba"), ("auth_req_id", issued.auth_req_id.as_deref().unwrap())];
+    let _ = token(&fake, "tv", "tv-secret", &ciba_grant).await;
+    decide(&fake, "ciba", &ticket, "ACCESS_DENIED").await;
+    let _ = token(&fake, "tv", "tv-secret", &ciba_grant).await;
 
     let calls = fake.calls();
     let mut kinds = std::collections::BTreeSet::new();
@@ -437,5 +621,5 @@ async fn every_answer_it_gives_fits_the_spec() {
         }
     }
     assert!(faults.is_empty(), "{faults:#?}");
-    assert!(kinds.len() >= 30, "{kinds:#?}");
+    assert!(kinds.len() >= 45, "{kinds:#?}");
 }

@@ -1,7 +1,7 @@
 //! An OpenID Provider in one file: axum routes for every endpoint helper,
 //! driving itself through authorization code + PKCE → token → userinfo →
-//! refresh with ID token reissue → introspection → revocation, and printing
-//! each HTTP exchange.
+//! refresh with ID token reissue → introspection → revocation, then the
+//! device flow and a CIBA poll flow, and printing each HTTP exchange.
 //!
 //! ```sh
 //! cargo run -p authlete-server --example authorization_server --features axum            # the walk-through, then exit
@@ -18,8 +18,9 @@ use std::sync::Arc;
 
 use authlete::Authlete;
 use authlete_server::endpoints::{
-    AuthorizationEndpoint, AuthorizationStep, Decision, DiscoveryEndpoint, ResourceRequest, RevocationEndpoint,
-    StandardIntrospectionEndpoint, UserinfoEndpoint,
+    Approval, AuthorizationEndpoint, AuthorizationStep, BackchannelAuthenticationEndpoint, BackchannelStep, Decision,
+    DeviceAuthorizationEndpoint, DeviceVerification, DiscoveryEndpoint, Outcome, ResourceRequest, RevocationEndpoint,
+    StandardIntrospectionEndpoint, UserCode, UserinfoEndpoint,
 };
 use authlete_server::{ClaimsDecision, ClientRequest, GrantContext, TokenEndpoint};
 use axum::extract::{RawQuery, State};
@@ -49,6 +50,12 @@ pub struct Provider {
     introspection: StandardIntrospectionEndpoint,
     revocation: RevocationEndpoint,
     discovery: DiscoveryEndpoint,
+    device_authorization: DeviceAuthorizationEndpoint,
+    device_verification: DeviceVerification,
+    backchannel: BackchannelAuthenticationEndpoint,
+    /// CIBA tickets waiting for their user's decision, by subject: what a
+    /// real server sends to the user's authentication device.
+    ciba_waiting: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 /// Your user store: the claims of a user.
@@ -76,7 +83,11 @@ impl Provider {
             userinfo: UserinfoEndpoint::new(client.clone()).claims_provider(claims_of),
             introspection: StandardIntrospectionEndpoint::new(client.clone()),
             revocation: RevocationEndpoint::new(client.clone()),
+            device_authorization: DeviceAuthorizationEndpoint::new(client.clone()),
+            device_verification: DeviceVerification::new(client.clone()),
+            backchannel: BackchannelAuthenticationEndpoint::new(client.clone()),
             discovery: DiscoveryEndpoint::new(client),
+            ciba_waiting: Default::default(),
         }
     }
 }
@@ -95,9 +106,7 @@ async fn authorize(State(p): State<Shared>, RawQuery(query): RawQuery) -> Respon
                 // A real server shows a login and consent page here and keeps
                 // the ticket in the session; the demo user approves at once.
                 println!("   (consent page: scopes {:?}; alice approves)", i.scopes());
-                let auth_time =
-                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64);
-                Decision::Approve { subject: "alice".into(), claims: user_claims("alice"), auth_time: auth_time.ok() }
+                Decision::Approve { subject: "alice".into(), claims: user_claims("alice"), auth_time: Some(now()) }
             };
             p.authorization.finish(&ticket, decision).await.into_response()
         }
@@ -133,6 +142,68 @@ async fn jwks(State(p): State<Shared>) -> Response {
     p.discovery.jwks().await.into_response()
 }
 
+async fn device_authorization(State(p): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    p.device_authorization.handle(ClientRequest::from_http(&headers, body, None)).await.into_response()
+}
+
+/// The verification URI, where the user types the user code (a real
+/// server asks them to log in and shows what the device asks for; the demo
+/// user approves at once).
+async fn device_verify(State(p): State<Shared>, RawQuery(query): RawQuery) -> Response {
+    let query = query.unwrap_or_default();
+    let user_code = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "user_code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    match p.device_verification.check(&user_code).await {
+        Ok(UserCode::Valid(request)) => {
+            println!("   (device consent page: {:?} asks; alice approves)", request.client_name);
+            let approval = Approval::new("alice").with_claims(user_claims("alice")).with_auth_time(now());
+            match p.device_verification.complete(&user_code, Outcome::Approved(approval)).await {
+                Ok(done) if done.is_done() => "Approved: you may return to your device.".into_response(),
+                _ => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response(),
+            }
+        }
+        Ok(_) => (axum::http::StatusCode::BAD_REQUEST, "Unknown or expired code.").into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The backchannel authentication endpoint: the demo knows one user.
+async fn backchannel(State(p): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    match p.backchannel.handle(ClientRequest::from_http(&headers, body, None)).await {
+        Ok(BackchannelStep::Done(r)) => r.into_response(),
+        Ok(BackchannelStep::IdentifyUser(request)) => {
+            let ticket = request.ticket().unwrap_or_default().to_string();
+            if request.hint() != Some("alice") {
+                return p.backchannel.fail(&ticket, "UNKNOWN_USER_ID").await.into_response();
+            }
+            let issued = p.backchannel.issue(&ticket).await;
+            if matches!(&issued, Ok(r) if r.status().is_success()) {
+                p.ciba_waiting.lock().unwrap_or_else(|e| e.into_inner()).push(("alice".into(), ticket));
+            }
+            issued.into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Stands for alice's authentication device: she approves what waits for her.
+async fn ciba_approve(State(p): State<Shared>) -> Response {
+    let waiting: Vec<_> = std::mem::take(&mut *p.ciba_waiting.lock().unwrap_or_else(|e| e.into_inner()));
+    for (subject, ticket) in waiting {
+        let approval = Approval::new(subject.clone()).with_claims(user_claims(&subject)).with_auth_time(now());
+        if let Err(e) = p.backchannel.complete(&ticket, Outcome::Approved(approval)).await {
+            return e.into_response();
+        }
+    }
+    axum::http::StatusCode::NO_CONTENT.into_response()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
 pub fn router(provider: Shared) -> axum::Router {
     axum::Router::new()
         .route("/authorize", get(authorize))
@@ -142,6 +213,10 @@ pub fn router(provider: Shared) -> axum::Router {
         .route("/revoke", post(revoke))
         .route("/.well-known/openid-configuration", get(configuration))
         .route("/jwks", get(jwks))
+        .route("/device_authorization", post(device_authorization))
+        .route("/device", get(device_verify))
+        .route("/bc-authorize", post(backchannel))
+        .route("/demo/alice-approves", post(ciba_approve))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(provider)
 }
@@ -245,6 +320,46 @@ pub async fn walk_through(issuer: &str) -> Result<(), Box<dyn std::error::Error>
 
     println!("8. introspection after revocation");
     show(http.post(format!("{issuer}/introspect")).body(form(&[("token", &access_token)])).send().await?).await;
+
+    println!("9. device authorization (RFC 8628)");
+    let body = form(&[("scope", "openid profile")]);
+    let codes: serde_json::Value = show(
+        http.post(format!("{issuer}/device_authorization")).header("authorization", &basic).body(body).send().await?,
+    )
+    .await;
+    let device_code = codes["device_code"].as_str().ok_or("no device_code")?.to_string();
+    let device_grant =
+        [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", device_code.as_str())];
+    println!("10. the device polls before the user has decided");
+    let body = form(&device_grant);
+    show(http.post(format!("{issuer}/token")).header("authorization", &basic).body(body).send().await?).await;
+    println!("11. the user opens the verification URI with the user code");
+    let page = codes["verification_uri_complete"].as_str().ok_or("no verification_uri_complete")?;
+    show(http.get(page).send().await?).await;
+    println!("12. the device polls again");
+    let body = form(&device_grant);
+    let tokens: serde_json::Value =
+        show(http.post(format!("{issuer}/token")).header("authorization", &basic).body(body).send().await?).await;
+    tokens["id_token"].as_str().ok_or("the device flow gave no ID token")?;
+
+    println!("13. CIBA backchannel authentication request (poll mode)");
+    let body = form(&[("scope", "openid"), ("login_hint", "alice"), ("binding_message", "W4SCT")]);
+    let started: serde_json::Value =
+        show(http.post(format!("{issuer}/bc-authorize")).header("authorization", &basic).body(body).send().await?)
+            .await;
+    let auth_req_id = started["auth_req_id"].as_str().ok_or("no auth_req_id")?.to_string();
+    let ciba_grant = [("grant_type", "urn:openid:params:grant-type:ciba"), ("auth_req_id", auth_req_id.as_str())];
+    println!("14. the client polls before the user has decided");
+    let body = form(&ciba_grant);
+    show(http.post(format!("{issuer}/token")).header("authorization", &basic).body(body).send().await?).await;
+    println!("15. alice approves on her authentication device");
+    show(http.post(format!("{issuer}/demo/alice-approves")).send().await?).await;
+    println!("16. the client polls again");
+    let body = form(&ciba_grant);
+    let tokens: serde_json::Value =
+        show(http.post(format!("{issuer}/token")).header("authorization", &basic).body(body).send().await?).await;
+    tokens["id_token"].as_str().ok_or("CIBA gave no ID token")?;
+    println!("The device flow and CIBA gave tokens.");
     Ok(())
 }
 
@@ -268,13 +383,20 @@ async fn show(r: reqwest::Response) -> serde_json::Value {
 /// endpoints are this provider's, signing ID tokens with its own ES256
 /// key, and the walk-through's client registered with it.
 pub async fn start_fake(issuer: &str) -> std::io::Result<authlete_mock::FakeAuthlete> {
+    use authlete::types::GrantType;
     let fake = authlete_mock::FakeAuthlete::start(issuer).await?;
     fake.add_client(
         authlete::types::Client::builder()
             .client_id_alias(CLIENT_ID)
             .client_name("Walk-through client")
             .client_secret(CLIENT_SECRET)
-            .redirect_uris(vec![REDIRECT_URI.to_string()]),
+            .redirect_uris(vec![REDIRECT_URI.to_string()])
+            .grant_types(vec![
+                GrantType::AuthorizationCode,
+                GrantType::RefreshToken,
+                GrantType::DeviceCode,
+                GrantType::Ciba,
+            ]),
     );
     Ok(fake)
 }

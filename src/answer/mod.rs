@@ -14,7 +14,7 @@
 //! | `ACCEPTED` | 202, JSON body |
 //! | `NO_CONTENT`, `DELETED` | 204, no body |
 //! | `BAD_REQUEST`, `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `PAYLOAD_TOO_LARGE`, `INTERNAL_SERVER_ERROR` | 400, 401, 403, 404, 413, 500 with the JSON body — or, for a protected resource (userinfo, introspection for resource servers, grant management), an empty body and `WWW-Authenticate: <responseContent>` |
-//! | `INVALID_CLIENT` | 401 with `WWW-Authenticate: Basic realm="..."` when the client used HTTP Basic, else 400; JSON body |
+//! | `INVALID_CLIENT` | 401 with `WWW-Authenticate: Basic realm="..."` when the client used HTTP Basic, else 400; JSON body. A client endpoint's `UNAUTHORIZED` (device authorization, CIBA) gets the same challenge after HTTP Basic |
 //! | `LOCATION` | 302, `Location: <responseContent>` (the redirect back to the client) |
 //! | `FORM` | 200, `responseContent` as an HTML page (the auto-submitting form of `response_mode=form_post`) |
 //! | `JWT` | 200, `responseContent` as a JWT: `application/jwt`, or `application/token-introspection+jwt` for introspection (RFC 9701) |
@@ -75,8 +75,8 @@ pub trait AuthleteAnswer {
     }
 
     /// [`next`](Self::next) for an endpoint where the client may have
-    /// authenticated with HTTP Basic: `INVALID_CLIENT` is then a 401 with a
-    /// challenge.
+    /// authenticated with HTTP Basic: `INVALID_CLIENT` (and a client
+    /// endpoint's `UNAUTHORIZED`) is then a 401 with a challenge.
     fn next_after_client_auth(&self, client_used_basic: bool) -> Next {
         next(self, client_used_basic)
     }
@@ -198,13 +198,21 @@ fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next
         }
         Some(Mapping::Status(status)) => {
             let status = status_code(status);
-            match content {
+            let r = match content {
                 Some(body) if status.is_success() && A::SUCCESS_MEDIA_TYPE.is_some() => {
                     EndpointResponse::new(status, body.to_string(), A::SUCCESS_MEDIA_TYPE)
                 }
                 Some(body) => EndpointResponse::json(status, body),
                 None if status.is_success() => EndpointResponse::json(status, ""),
                 None => EndpointResponse::server_error(),
+            };
+            // A client endpoint's `UNAUTHORIZED` (device authorization,
+            // CIBA) is its client authentication failing: challenge a
+            // client that tried HTTP Basic, as for `INVALID_CLIENT`.
+            if status == StatusCode::UNAUTHORIZED && client_used_basic {
+                r.with_basic_challenge()
+            } else {
+                r
             }
         }
         Some(Mapping::NoContent) => EndpointResponse::new(StatusCode::NO_CONTENT, String::new(), None),

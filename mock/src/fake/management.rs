@@ -44,6 +44,8 @@ pub(super) fn configuration(world: &World) -> MockReply {
             "AUTHORIZATION_CODE" => "authorization_code".to_string(),
             "REFRESH_TOKEN" => "refresh_token".to_string(),
             "CLIENT_CREDENTIALS" => "client_credentials".to_string(),
+            "DEVICE_CODE" => "urn:ietf:params:oauth:grant-type:device_code".to_string(),
+            "CIBA" => "urn:openid:params:grant-type:ciba".to_string(),
             other => other.to_ascii_lowercase(),
         })
         .collect();
@@ -56,6 +58,9 @@ pub(super) fn configuration(world: &World) -> MockReply {
         "jwks_uri": s.jwks_uri,
         "revocation_endpoint": s.revocation_endpoint,
         "introspection_endpoint": s.introspection_endpoint,
+        "device_authorization_endpoint": s.device_authorization_endpoint,
+        "backchannel_authentication_endpoint": s.backchannel_authentication_endpoint,
+        "backchannel_token_delivery_modes_supported": ["poll"],
         "scopes_supported": scopes,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],

@@ -1,6 +1,8 @@
 //! A stateful fake of Authlete: [`FakeAuthlete`].
 
 mod authorization;
+mod backchannel;
+mod device;
 mod keys;
 mod management;
 mod resource;
@@ -60,7 +62,9 @@ pub type Service = authlete::operation::service_get::Success;
 /// | `service_get`, `service_update`, `service_configuration`, `service_jwks_get` | the service's settings; discovery built from them; the JWK Set of its ES256 key | other services (`service_get_list`, `service_create`); private keys in the JWK Set; `patch` |
 /// | `client_create`, `client_get`, `client_get_list` (paging), `client_update`, `client_delete` | clients by number or alias; secrets made for confidential clients | developers, client locks, secret refresh, dynamic registration |
 /// | `auth_authorization`, `auth_authorization_issue`, `auth_authorization_fail` | `response_type=code`; registered redirect URIs; scopes (unsupported ones dropped); `state`, `nonce`; PKCE `S256`/`plain`; `prompt=none` → `NO_INTERACTION`; claims and `authTime` at issue | request objects, PAR, `claims` requests, other response types and modes, ACRs, `max_age` |
-/// | `auth_token` | `authorization_code` (PKCE, redirect URI), `refresh_token` (rotation unless `refreshTokenKept`; scope narrowing), `client_credentials`; `client_secret_basic`, `client_secret_post`, public clients | the password, device, CIBA, token exchange and JWT bearer grants; JWT and mTLS client authentication; DPoP |
+/// | `auth_token` | `authorization_code` (PKCE, redirect URI), `refresh_token` (rotation unless `refreshTokenKept`; scope narrowing), `client_credentials`, the device code and CIBA grants; `client_secret_basic`, `client_secret_post`, public clients | the password, token exchange and JWT bearer grants; JWT and mTLS client authentication; DPoP |
+/// | `device_authorization`, `device_verification`, `device_complete` | RFC 8628 codes, the user's decision (subject, claims, auth time, narrowed scopes), the device code grant's `authorization_pending`, `access_denied`, `expired_token` | `slow_down`, ACRs |
+/// | `backchannel_authentication` and its `_issue`, `_fail`, `_complete` | CIBA in poll mode: one of the three hints, `binding_message`, the user's decision, the CIBA grant's pending and refused answers | ping and push modes, signed requests, user codes, ACRs |
 /// | `idtoken_reissue` | `ID_TOKEN_REISSUABLE` on refresh when the service sets `idTokenReissuable` and `openid` was granted; the reissue with claims and `sub` | `idtHeaderParams`, `idTokenAudType` |
 /// | `auth_introspection`, `auth_introspection_standard`, `auth_revocation` | active, expiry, required scopes and subject; RFC 7662 and RFC 7009 answers | JWT introspection responses, resources, certificate binding |
 /// | `auth_userinfo`, `auth_userinfo_issue` | the claims the scopes stand for, filtered to those requested | signed or encrypted userinfo, `claims` requests |
@@ -217,6 +221,13 @@ fn respond(world: &mut World, call: &Call) -> MockReply {
         "auth_authorization_issue" => authorization::issue(world, call),
         "auth_authorization_fail" => authorization::fail(world, call),
         "auth_token" => token::token(world, call),
+        "device_authorization" => device::authorization(world, call),
+        "device_verification" => device::verification(world, call),
+        "device_complete" => device::complete(world, call),
+        "backchannel_authentication" => backchannel::authentication(world, call),
+        "backchannel_authentication_issue" => backchannel::issue(world, call),
+        "backchannel_authentication_fail" => backchannel::fail(world, call),
+        "backchannel_authentication_complete" => backchannel::complete(world, call),
         "idtoken_reissue" => token::reissue(world, call),
         "auth_introspection" => resource::introspection(world, call),
         "auth_introspection_standard" => resource::standard_introspection(world, call),

@@ -11,7 +11,7 @@ use super::Client;
 use super::{action, body_str, oauth_error};
 use crate::{Call, MockReply};
 
-fn bad_request(error: &str, description: &str) -> MockReply {
+pub(super) fn bad_request(error: &str, description: &str) -> MockReply {
     action("BAD_REQUEST", description, json!({"responseContent": oauth_error(error, description)}))
 }
 
@@ -108,6 +108,8 @@ pub(super) fn token(world: &mut World, call: &Call) -> MockReply {
         "authorization_code" => "AUTHORIZATION_CODE",
         "refresh_token" => "REFRESH_TOKEN",
         "client_credentials" => "CLIENT_CREDENTIALS",
+        "urn:ietf:params:oauth:grant-type:device_code" => "DEVICE_CODE",
+        "urn:openid:params:grant-type:ciba" => "CIBA",
         "" => return bad_request("invalid_request", "grant_type is missing"),
         _ => {
             return bad_request(
@@ -130,6 +132,8 @@ pub(super) fn token(world: &mut World, call: &Call) -> MockReply {
     match grant {
         "AUTHORIZATION_CODE" => code_grant(world, &params, client_id),
         "REFRESH_TOKEN" => refresh_grant(world, &params, client_id),
+        "DEVICE_CODE" => super::device::token(world, &params, client_id),
+        "CIBA" => super::backchannel::token(world, &params, client_id),
         _ => client_credentials(world, &params, &client),
     }
 }
@@ -154,13 +158,18 @@ fn code_grant(world: &mut World, params: &HashMap<String, String>, client_id: i6
         (None, None) => {}
         _ => return bad_request("invalid_grant", "the code_verifier does not match the code_challenge"),
     }
-    let openid = pending.grant.scopes.iter().any(|s| s == "openid");
-    world.issue(pending.grant);
+    issue_for(world, pending.grant, pending.nonce.as_deref(), "AUTHORIZATION_CODE")
+}
+
+/// Tokens for an approved grant, with an ID token when `openid` was granted:
+/// the `OK` answer.
+pub(super) fn issue_for(world: &mut World, grant: Grant, nonce: Option<&str>, grant_type: &str) -> MockReply {
+    let openid = grant.scopes.iter().any(|s| s == "openid");
+    world.issue(grant);
     let pair = world.tokens.last().expect("just issued");
-    let id_token =
-        openid.then(|| world.id_token(&pair.grant, pending.nonce.as_deref(), &pair.access_token, &Map::new()));
+    let id_token = openid.then(|| world.id_token(&pair.grant, nonce, &pair.access_token, &Map::new()));
     let content = token_content(world, pair, id_token.as_deref());
-    action("OK", "tokens are issued", token_fields(pair, "AUTHORIZATION_CODE", content, id_token.as_deref()))
+    action("OK", "tokens are issued", token_fields(pair, grant_type, content, id_token.as_deref()))
 }
 
 fn refresh_grant(world: &mut World, params: &HashMap<String, String>, client_id: i64) -> MockReply {

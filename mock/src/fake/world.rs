@@ -20,6 +20,8 @@ pub(super) struct World {
     pub(super) tickets: HashMap<String, Pending>,
     pub(super) codes: HashMap<String, Code>,
     pub(super) tokens: Vec<TokenPair>,
+    pub(super) devices: Vec<super::device::DeviceRequest>,
+    pub(super) backchannel: Vec<super::backchannel::BackchannelRequest>,
     pub(super) key: SigningKey,
     clock_offset: i64,
 }
@@ -55,6 +57,14 @@ pub(super) struct Code {
     pub(super) expires_at: i64,
 }
 
+/// Where a device or CIBA request stands.
+pub(super) enum Decision {
+    Pending,
+    Approved,
+    Denied,
+    Failed,
+}
+
 /// An access token and the refresh token issued with it (Authlete keeps
 /// them as one record: revoking either revokes both).
 pub(super) struct TokenPair {
@@ -83,10 +93,14 @@ impl World {
             "revocationEndpoint": format!("{issuer}/revoke"),
             "introspectionEndpoint": format!("{issuer}/introspect"),
             "jwksUri": format!("{issuer}/jwks"),
+            "deviceAuthorizationEndpoint": format!("{issuer}/device_authorization"),
+            "deviceVerificationUri": format!("{issuer}/device"),
+            "backchannelAuthenticationEndpoint": format!("{issuer}/bc-authorize"),
+            "supportedBackchannelTokenDeliveryModes": ["POLL"],
             "supportedScopes": scopes,
             "supportedClaims": ["sub", "name", "given_name", "family_name", "preferred_username", "email",
                 "email_verified", "address", "phone_number", "phone_number_verified", "locale", "updated_at"],
-            "supportedGrantTypes": ["AUTHORIZATION_CODE", "REFRESH_TOKEN", "CLIENT_CREDENTIALS"],
+            "supportedGrantTypes": ["AUTHORIZATION_CODE", "REFRESH_TOKEN", "CLIENT_CREDENTIALS", "DEVICE_CODE", "CIBA"],
             "supportedResponseTypes": ["CODE"],
             "supportedTokenAuthMethods": ["CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "NONE"],
             "idTokenReissuable": true,
@@ -102,6 +116,8 @@ impl World {
             tickets: HashMap::new(),
             codes: HashMap::new(),
             tokens: Vec::new(),
+            devices: Vec::new(),
+            backchannel: Vec::new(),
             key: SigningKey::generate(),
             clock_offset: 0,
         }

@@ -12,15 +12,18 @@
 //! | RFC 7662 introspection | [`StandardIntrospectionEndpoint`] | `/auth/introspection/standard` |
 //! | userinfo | [`UserinfoEndpoint`] | `/auth/userinfo`, then `/issue` |
 //! | discovery and JWK Set | [`DiscoveryEndpoint`] | `/service/configuration`, `/service/jwks/get` |
+//! | device authorization (RFC 8628) | [`DeviceAuthorizationEndpoint`] | `/device/authorization` |
+//! | device verification (the user's browser) | [`DeviceVerification`] | `/device/verification`, then `/device/complete` |
+//! | CIBA backchannel authentication | [`BackchannelAuthenticationEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`, and `/complete` |
+//!
+//! The device flow's and CIBA's token requests go to the token endpoint
+//! ([`TokenEndpoint`](crate::TokenEndpoint)), which sends every grant to
+//! `/auth/token`.
 //!
 //! Each helper is built only when the spec in use has the operations it
 //! calls (the table's APIs; `cfg(authlete_operation = "..")`, from the
 //! spec): one built against a spec without them leaves the helper out, and
 //! the build prints one warning naming the operations.
-//!
-//! Device authorization and CIBA are not here yet: their answers map
-//! through [`AuthleteAnswer::next`]
-//! like every other.
 //!
 //! # Access decisions fail closed
 //!
@@ -32,6 +35,10 @@
 //! | [`ResourceServer::check`] | `/auth/introspection` action `OK`, with none of `usable`, `existent`, `sufficient` false or undecodable | [`Access::Denied`] |
 //! | [`UserinfoEndpoint::handle`] | `/auth/userinfo` action `OK` (then the claims are issued) | no claims are issued |
 //! | [`AuthorizationEndpoint::handle`] | `INTERACTION` or `NO_INTERACTION` ([`AuthorizationStep::Interaction`]: the request is valid, your session logic decides) | [`AuthorizationStep::Done`] |
+//! | [`DeviceVerification::check`] | `/device/verification` action `VALID` ([`UserCode::Valid`]: the user may decide) | `Expired`, `NotFound`, `Failed` |
+//! | [`DeviceVerification::complete`] | `/device/complete` action `SUCCESS` ([`DeviceCompletion::Done`]) | `Expired`, `NotFound`, `Failed` |
+//! | [`BackchannelAuthenticationEndpoint::handle`] | `USER_IDENTIFICATION` ([`BackchannelStep::IdentifyUser`]) | [`BackchannelStep::Done`] |
+//! | [`BackchannelAuthenticationEndpoint::complete`] | `NO_ACTION` (poll), or `NOTIFICATION` with its endpoint, token and body | [`BackchannelCompletion::Failed`] |
 //!
 //! "Everything else" is every other action the spec lists, an action this
 //! version of the crate does not know, and a field that did not decode
@@ -58,8 +65,38 @@ with_operations! {
     pub use authorization::{AuthorizationEndpoint, AuthorizationStep, Decision, Interaction};
 }
 with_operations! {
-    any(authlete_operation = "pushed_auth_req", authlete_operation = "auth_revocation") =>
+    any(
+        authlete_operation = "pushed_auth_req",
+        authlete_operation = "auth_revocation",
+        authlete_operation = "device_authorization",
+        authlete_operation = "backchannel_authentication"
+    ) =>
     mod client_auth;
+}
+with_operations! {
+    any(authlete_operation = "device_complete", authlete_operation = "backchannel_authentication_complete") =>
+    mod approval;
+    pub use approval::{Approval, Outcome};
+}
+with_operations! {
+    authlete_operation = "device_authorization" =>
+    mod device_authorization;
+    pub use device_authorization::DeviceAuthorizationEndpoint;
+}
+with_operations! {
+    all(authlete_operation = "device_verification", authlete_operation = "device_complete") =>
+    mod device_verification;
+    pub use device_verification::{DeviceCompletion, DeviceVerification, UserCode};
+}
+with_operations! {
+    all(
+        authlete_operation = "backchannel_authentication",
+        authlete_operation = "backchannel_authentication_issue",
+        authlete_operation = "backchannel_authentication_fail",
+        authlete_operation = "backchannel_authentication_complete"
+    ) =>
+    mod ciba;
+    pub use ciba::{BackchannelAuthenticationEndpoint, BackchannelCompletion, BackchannelRequest, BackchannelStep};
 }
 with_operations! {
     authlete_operation = "pushed_auth_req" =>

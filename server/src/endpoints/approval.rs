@@ -1,0 +1,141 @@
+//! What the user approved, for the flows that finish outside the
+//! authorization endpoint (device, CIBA).
+
+use serde_json::{Map, Value};
+
+/// The user's approval of a device or CIBA request: who, and what goes
+/// into the tokens. The fields are the `/device/complete` and
+/// `/backchannel/authentication/complete` fields of the same names.
+///
+/// ```
+/// use authlete_server::endpoints::Approval;
+/// let mut claims = serde_json::Map::new();
+/// claims.insert("name".into(), "Alice".into());
+/// let approval = Approval::new("alice").with_claims(claims).with_acr("urn:mace:incommon:iap:silver").with_auth_time(1_700_000_000);
+/// assert_eq!(approval.subject(), "alice");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Approval {
+    subject: String,
+    claims: Map<String, Value>,
+    acr: Option<String>,
+    auth_time: Option<i64>,
+    scopes: Option<Vec<String>>,
+    sub: Option<String>,
+}
+
+impl Approval {
+    /// Approval for `subject` (the user's identifier in your user store).
+    pub fn new(subject: impl Into<String>) -> Self {
+        Self { subject: subject.into(), claims: Map::new(), acr: None, auth_time: None, scopes: None, sub: None }
+    }
+
+    /// The subject.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// Claims of the user for the ID token (`claims`).
+    pub fn with_claims(mut self, claims: Map<String, Value>) -> Self {
+        self.claims = claims;
+        self
+    }
+
+    /// The authentication context class the user met (`acr`).
+    pub fn with_acr(mut self, acr: impl Into<String>) -> Self {
+        self.acr = Some(acr.into());
+        self
+    }
+
+    /// When the user authenticated, in seconds since the epoch (`authTime`).
+    pub fn with_auth_time(mut self, seconds: i64) -> Self {
+        self.auth_time = Some(seconds);
+        self
+    }
+
+    /// The scopes the user granted, when fewer than requested (`scopes`).
+    pub fn with_scopes(mut self, scopes: Vec<String>) -> Self {
+        self.scopes = Some(scopes);
+        self
+    }
+
+    /// A `sub` for the ID token other than the subject, e.g. a pairwise one
+    /// (`sub`).
+    pub fn with_sub(mut self, sub: impl Into<String>) -> Self {
+        self.sub = Some(sub.into());
+        self
+    }
+
+    /// The fields besides the subject, by wire name.
+    pub(crate) fn fields(&self) -> Map<String, Value> {
+        let mut fields = Map::new();
+        if !self.claims.is_empty() {
+            fields.insert("claims".into(), Value::Object(self.claims.clone()).to_string().into());
+        }
+        if let Some(acr) = &self.acr {
+            fields.insert("acr".into(), acr.clone().into());
+        }
+        if let Some(t) = self.auth_time {
+            fields.insert("authTime".into(), t.into());
+        }
+        if let Some(scopes) = &self.scopes {
+            fields.insert("scopes".into(), scopes.clone().into());
+        }
+        if let Some(sub) = &self.sub {
+            fields.insert("sub".into(), sub.clone().into());
+        }
+        fields
+    }
+}
+
+/// How a device or CIBA request ends: the `result` of `/device/complete`
+/// and `/backchannel/authentication/complete`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The user approved (`AUTHORIZED`).
+    Approved(Approval),
+    /// The user refused (`ACCESS_DENIED`), with an optional description
+    /// for the client.
+    Denied(Option<String>),
+    /// The user could not be asked, or something failed
+    /// (`TRANSACTION_FAILED`).
+    Failed(Option<String>),
+}
+
+impl Outcome {
+    /// `result`, `subject` and the other fields, by wire name. Authlete
+    /// requires a subject also for a refusal; it is empty there.
+    pub(crate) fn fields(&self) -> (&'static str, String, Map<String, Value>) {
+        let described = |d: &Option<String>| {
+            let mut fields = Map::new();
+            if let Some(d) = d {
+                fields.insert("errorDescription".into(), d.clone().into());
+            }
+            fields
+        };
+        match self {
+            Outcome::Approved(a) => ("AUTHORIZED", a.subject.clone(), a.fields()),
+            Outcome::Denied(d) => ("ACCESS_DENIED", String::new(), described(d)),
+            Outcome::Failed(d) => ("TRANSACTION_FAILED", String::new(), described(d)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_approval_sends_only_what_was_set_by_wire_name() {
+        assert!(Approval::new("alice").fields().is_empty());
+        let mut claims = Map::new();
+        claims.insert("name".into(), "Alice".into());
+        let fields = Approval::new("alice").with_claims(claims).with_acr("a").with_auth_time(7).with_scopes(vec!["openid".into()]).with_sub("p").fields();
+        assert_eq!(fields["claims"], "{\"name\":\"Alice\"}");
+        assert_eq!((fields["acr"].as_str(), fields["authTime"].as_i64(), fields["sub"].as_str()), (Some("a"), Some(7), Some("p")));
+        assert_eq!(fields["scopes"][0], "openid");
+        let (result, subject, fields) = Outcome::Denied(Some("no".into())).fields();
+        assert_eq!((result, subject.as_str(), fields["errorDescription"].as_str()), ("ACCESS_DENIED", "", Some("no")));
+    }
+}
