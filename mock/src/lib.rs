@@ -60,8 +60,12 @@ pub const MOCK_SERVICE_ID: &str = "mock-service";
 /// The access token the mock's client sends.
 pub const MOCK_TOKEN: &str = "mock-access-token";
 
-/// One request the mock received.
-#[derive(Debug, Clone)]
+/// One request the mock received, and what the mock answered.
+///
+/// Its `Debug` shows the operation, the path, the status and the names of
+/// the body's and the answer's fields, not their values: they hold tokens,
+/// codes and secrets (read `body` and `response` themselves).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Call {
     /// The operation it matched, by its Rust method name (`None`: no route matched).
@@ -83,6 +87,22 @@ pub struct Call {
     /// The JSON body the mock answered with (`Null` when there was none or
     /// it was not JSON).
     pub response: serde_json::Value,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names =
+            |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let path = self.path.split('?').next().unwrap_or_default();
+        f.debug_struct("Call")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &path)
+            .field("status", &self.status)
+            .field("body_fields", &names(&self.body))
+            .field("response_fields", &names(&self.response))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Call {

@@ -114,32 +114,63 @@ async fn the_code_flow_gives_tokens_and_an_id_token_signed_by_the_published_key(
     // The code is spent.
     let again = token(&fake, "app", "app-secret", &redeem).await;
     assert_eq!(content(&again).1["error"], "invalid_grant");
+
+    // A pairwise `sub` goes into the ID token only; the subject stays.
+    let query = [("response_type", "code"), ("client_id", "app"), ("redirect_uri", REDIRECT), ("scope", "openid")];
+    let request = fake.client().auth_authorization().body_map(|b| b.parameters(form(&query))).send().await.unwrap();
+    let claims = json!({"name": "Alice", "nonce": "forged", "iss": "https://evil.example"}).to_string();
+    let extra = json!({"sub": "pairwise-1", "claims": claims}).as_object().unwrap().clone();
+    let issued = fake
+        .client()
+        .auth_authorization_issue()
+        .body_map(|b| b.ticket(request.ticket.clone().unwrap()).subject("alice").extra(extra))
+        .send()
+        .await
+        .unwrap();
+    let location = url::Url::parse(issued.response_content.as_deref().unwrap()).unwrap();
+    let code = location.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned()).unwrap();
+    let redeem = [("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)];
+    let answer = token(&fake, "app", "app-secret", &redeem).await;
+    let claims = verify(&fake, content(&answer).1["id_token"].as_str().unwrap(), "app");
+    assert_eq!((claims["sub"].as_str(), claims["name"].as_str()), (Some("pairwise-1"), Some("Alice")));
+    assert_eq!(
+        (claims["iss"].as_str(), claims.get("nonce")),
+        (Some(ISSUER), None),
+        "reserved claims are the service's"
+    );
+    assert_eq!(answer["subject"], "alice");
 }
 
 #[tokio::test]
 async fn a_wrong_verifier_secret_or_redirect_uri_gets_no_token() {
     let (fake, _) = fake_with_client().await;
+    // Without openid, the registered redirect URI may be left out.
     let query = [
         ("response_type", "code"),
         ("client_id", "app"),
-        ("scope", "openid"),
-        ("code_challenge", "abc"),
+        ("scope", "email"),
+        ("code_challenge", VERIFIER),
         ("code_challenge_method", "plain"),
     ];
     let code = code_for(&fake, &query).await;
+    let almost = VERIFIER.replace('k', "K");
     let wrong = token(
         &fake,
         "app",
         "app-secret",
-        &[("grant_type", "authorization_code"), ("code", &code), ("code_verifier", "abd")],
+        &[("grant_type", "authorization_code"), ("code", &code), ("code_verifier", &almost)],
     )
     .await;
     assert_eq!(content(&wrong).1["error"], "invalid_grant");
 
     let code = code_for(&fake, &query).await;
-    let bad_secret =
-        token(&fake, "app", "nope", &[("grant_type", "authorization_code"), ("code", &code), ("code_verifier", "abc")])
-            .await;
+    let bad_secret = token(
+        &fake,
+        "app",
+        "nope",
+        &[("grant_type", "authorization_code"), ("code", &code), ("code_verifier", VERIFIER)],
+    )
+    .await;
     assert_eq!(content(&bad_secret).0, "INVALID_CLIENT");
     // client_secret_post for a client registered with client_secret_basic.
     let post = form(&[
@@ -162,6 +193,24 @@ async fn a_wrong_verifier_secret_or_redirect_uri_gets_no_token() {
     .await;
     assert_eq!(content(&other_uri).1["error"], "invalid_grant");
 
+    for (query, what) in [
+        (
+            vec![("response_type", "code"), ("client_id", "app"), ("scope", "openid")],
+            "OpenID Connect needs redirect_uri",
+        ),
+        (
+            vec![
+                ("response_type", "code"),
+                ("client_id", "app"),
+                ("redirect_uri", REDIRECT),
+                ("code_challenge", "abc"),
+            ],
+            "a short challenge",
+        ),
+    ] {
+        let answer = fake.client().auth_authorization().body_map(|b| b.parameters(form(&query))).send().await.unwrap();
+        assert_ne!(answer.action.as_ref().map(|a| a.as_str()), Some("INTERACTION"), "{what}");
+    }
     let unregistered =
         form(&[("response_type", "code"), ("client_id", "app"), ("redirect_uri", "https://evil.example/cb")]);
     let answer = fake.client().auth_authorization().body_map(|b| b.parameters(unregistered)).send().await.unwrap();
@@ -200,8 +249,13 @@ async fn refresh_rotates_and_offers_a_reissue_when_the_service_allows_it() {
     assert_eq!(content(&replay).1["error"], "invalid_grant", "the old refresh token is spent");
 
     fake.update_service(|s| s.id_token_reissuable = Some(false));
-    let plain = token(&fake, "app", "app-secret", &[("grant_type", "refresh_token"), ("refresh_token", refresh)]).await;
-    assert_eq!(plain["action"], "OK");
+    let narrowed = [("grant_type", "refresh_token"), ("refresh_token", refresh), ("scope", "openid")];
+    let plain = token(&fake, "app", "app-secret", &narrowed).await;
+    assert_eq!((plain["action"].as_str(), content(&plain).1["scope"].as_str()), (Some("OK"), Some("openid")));
+    // The access token narrowed; the refresh token did not (RFC 6749 §6).
+    let refresh = plain["refreshToken"].as_str().unwrap();
+    let wide = [("grant_type", "refresh_token"), ("refresh_token", refresh), ("scope", "openid profile")];
+    assert_eq!(content(&token(&fake, "app", "app-secret", &wide).await).1["scope"], "openid profile");
 }
 
 #[tokio::test]
@@ -256,6 +310,8 @@ async fn revocation_ends_both_tokens_of_a_pair_for_their_client_only() {
     };
     revoke(other.client_id.unwrap().to_string(), "other-secret").await;
     assert_eq!(fake.calls().last().unwrap().response["action"], "BAD_REQUEST");
+    let still = fake.client().auth_introspection().body_map(|b| b.token(tokens.access_token())).send().await.unwrap();
+    assert_eq!(still.action.as_ref().map(|a| a.as_str()), Some("OK"), "another client's revocation changed nothing");
     revoke("app".into(), "app-secret").await;
     assert_eq!(fake.calls().last().unwrap().response["action"], "OK");
     let info = fake.client().auth_userinfo().body_map(|b| b.token(tokens.access_token())).send().await.unwrap();
@@ -386,8 +442,26 @@ async fn the_device_flow_pends_until_the_user_decides_and_spends_its_code() {
     assert_eq!(content(&token(&fake, "tv", "tv-secret", &grant).await).1["error"], "authorization_pending");
     let check = fake.client().device_verification().body_map(|b| b.user_code(user_code.clone())).send().await.unwrap();
     assert_eq!(check.action.as_ref().map(|a| a.as_str()), Some("VALID"));
-    assert_eq!(decide(&fake, "device", &user_code, "AUTHORIZED").await["action"], "SUCCESS");
+    let typed = user_code.to_lowercase().replace('-', " ");
+    assert_eq!(
+        decide(&fake, "device", &typed, "AUTHORIZED").await["action"],
+        "SUCCESS",
+        "case and separators do not matter"
+    );
+    assert_eq!(
+        decide(&fake, "device", &user_code, "ACCESS_DENIED").await["action"],
+        "USER_CODE_NOT_EXIST",
+        "decided once"
+    );
     assert_eq!(token(&fake, "app", "x", &grant).await["action"], "INVALID_CLIENT");
+    fake.add_client(
+        Client::builder()
+            .client_id_alias("tv2")
+            .client_secret("tv2-secret")
+            .grant_types(vec![authlete::types::GrantType::DeviceCode]),
+    );
+    let stolen = token(&fake, "tv2", "tv2-secret", &grant).await;
+    assert_eq!(content(&stolen).1["error"], "invalid_grant", "another client's device code");
     let tokens = token(&fake, "tv", "tv-secret", &grant).await;
     let id_token = content(&tokens).1["id_token"].as_str().map(str::to_string).unwrap();
     assert_eq!(verify(&fake, &id_token, "tv")["sub"], "alice");
@@ -447,9 +521,42 @@ async fn ciba_in_poll_mode_identifies_issues_and_pends_until_complete() {
     let grant = [("grant_type", "urn:openid:params:grant-type:ciba"), ("auth_req_id", auth_req_id.as_str())];
     assert_eq!(content(&token(&fake, "tv", "tv-secret", &grant).await).1["error"], "authorization_pending");
     assert_eq!(decide(&fake, "ciba", &ticket, "AUTHORIZED").await["action"], "NO_ACTION");
+    assert_eq!(decide(&fake, "ciba", &ticket, "ACCESS_DENIED").await["action"], "SERVER_ERROR", "decided once");
+    fake.add_client(
+        Client::builder()
+            .client_id_alias("tv2")
+            .client_secret("tv2-secret")
+            .grant_types(vec![authlete::types::GrantType::Ciba]),
+    );
+    assert_eq!(
+        content(&token(&fake, "tv2", "tv2-secret", &grant).await).1["error"],
+        "invalid_grant",
+        "another client's"
+    );
     let tokens = token(&fake, "tv", "tv-secret", &grant).await;
     assert_eq!(tokens["action"], "OK");
     assert_eq!(tokens["subject"], "alice");
+
+    // An ID token of the service names its user; anything else is refused.
+    let id_token = content(&tokens).1["id_token"].as_str().unwrap().to_string();
+    let hinted = form(&[("scope", "openid"), ("id_token_hint", &id_token)]);
+    let request = fake
+        .client()
+        .backchannel_authentication()
+        .body_map(|b| b.parameters(hinted).client_id("tv").client_secret("tv-secret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((request.hint_type.as_deref(), request.sub.as_deref()), (Some("ID_TOKEN_HINT"), Some("alice")));
+    let forged = form(&[("scope", "openid"), ("id_token_hint", &format!("{id_token}x"))]);
+    let request = fake
+        .client()
+        .backchannel_authentication()
+        .body_map(|b| b.parameters(forged).client_id("tv").client_secret("tv-secret"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(request.action.as_ref().map(|a| a.as_str()), Some("BAD_REQUEST"));
 
     let refused = start("scope=openid&login_hint=bob").await;
     let failed = fake
@@ -478,6 +585,7 @@ async fn every_answer_it_gives_fits_the_spec() {
     let query = [
         ("response_type", "code"),
         ("client_id", "app"),
+        ("redirect_uri", REDIRECT),
         ("scope", "openid profile"),
         ("state", "s"),
         ("nonce", "n"),
@@ -504,7 +612,13 @@ async fn every_answer_it_gives_fits_the_spec() {
         .clone()
         .unwrap();
     let _ = fake.client().auth_authorization_fail().body_map(|b| b.ticket(ticket).reason("NOT_LOGGED_IN")).send().await;
-    let answer = token(&fake, "app", "app-secret", &[("grant_type", "authorization_code"), ("code", &code)]).await;
+    let answer = token(
+        &fake,
+        "app",
+        "app-secret",
+        &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)],
+    )
+    .await;
     let _ = token(&fake, "app", "app-secret", &[("grant_type", "password")]).await;
     let _ = token(&fake, "app", "wrong", &[("grant_type", "refresh_token")]).await;
     let at = content(&answer).1["access_token"].as_str().unwrap().to_string();
@@ -587,7 +701,8 @@ async fn every_answer_it_gives_fits_the_spec() {
     let _ = ciba("scope=openid", "tv-secret").await;
     let ticket =
         ciba("scope=openid&login_hint=alice&binding_message=B", "tv-secret").await.unwrap().ticket.clone().unwrap();
-    let other = ciba("scope=openid&id_token_hint=x", "tv-secret").await.unwrap().ticket.clone().unwrap();
+    let _ = ciba("scope=openid&id_token_hint=x", "tv-secret").await;
+    let other = ciba("scope=openid&login_hint=bob", "tv-secret").await.unwrap().ticket.clone().unwrap();
     let _ = fake
         .client()
         .backchannel_authentication_fail()

@@ -61,7 +61,16 @@ async fn the_example_provider_shows_no_secret_in_traces_debug_or_panics() {
 fn secrets_of(fake: &authlete_mock::FakeAuthlete) -> Vec<String> {
     let mut secrets = vec![example::CLIENT_SECRET.to_string(), example::CODE_VERIFIER.to_string()];
     for call in fake.calls() {
-        for field in ["ticket", "authorizationCode", "accessToken", "refreshToken"] {
+        for field in [
+            "ticket",
+            "authorizationCode",
+            "accessToken",
+            "refreshToken",
+            "idToken",
+            "deviceCode",
+            "userCode",
+            "authReqId",
+        ] {
             if let Some(value) = call.response[field].as_str() {
                 secrets.push(value.to_string());
             }

@@ -1,15 +1,32 @@
 //! The authorization endpoint's part: `auth_authorization`, `_issue`, `_fail`.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::keys::random_token;
-use super::world::{form, has, is_public, Code, Grant, Pending, World, CODE_SECONDS};
-use super::{action, body_str, client_key, oauth_error};
+use super::pending::approve;
+use super::world::{
+    form, has, is_public, scope_claims, scope_objects, supported_scopes, Code, Grant, Pending, World, CODE_SECONDS,
+};
+use super::{action, body_str, oauth_error};
 use crate::{Call, MockReply};
 
 /// `BAD_REQUEST`: an error the client cannot be redirected with.
 fn bad_request(description: &str) -> MockReply {
     action("BAD_REQUEST", description, json!({"responseContent": oauth_error("invalid_request", description)}))
+}
+
+/// `BAD_REQUEST` for a ticket that is not (or no longer) waiting.
+fn unknown_ticket() -> MockReply {
+    action(
+        "BAD_REQUEST",
+        "unknown ticket",
+        json!({"responseContent": oauth_error("invalid_request", "unknown ticket")}),
+    )
+}
+
+/// RFC 7636 §4.1–4.2: 43 to 128 unreserved characters.
+fn pkce_value_is_valid(value: &str) -> bool {
+    (43..=128).contains(&value.len()) && value.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c))
 }
 
 /// `redirect_uri` with `params` added to its query.
@@ -56,13 +73,15 @@ pub(super) fn request(world: &mut World, call: &Call) -> MockReply {
     {
         return fail("unauthorized_client", "the client may not use response_type=code");
     }
-    let scopes: Vec<String> = get("scope")
-        .unwrap_or_default()
-        .split(' ')
-        .filter(|s| !s.is_empty() && world.supports_scope(s))
-        .map(str::to_string)
-        .collect();
+    let scopes = supported_scopes(world, get("scope"));
+    if scopes.iter().any(|s| s == "openid") && get("redirect_uri").is_none() {
+        // OpenID Connect Core 3.1.2.1: required, even with one registered.
+        return bad_request("redirect_uri is required in an OpenID Connect request");
+    }
     let pkce = match (get("code_challenge"), get("code_challenge_method").unwrap_or("plain")) {
+        (Some(challenge), _) if !pkce_value_is_valid(challenge) => {
+            return fail("invalid_request", "code_challenge must be 43 to 128 unreserved characters")
+        }
         (Some(challenge), method @ ("S256" | "plain")) => Some((challenge.to_string(), method.to_string())),
         (Some(_), _) => return fail("invalid_request", "code_challenge_method must be S256 or plain"),
         (None, _) => None,
@@ -84,18 +103,6 @@ pub(super) fn request(world: &mut World, call: &Call) -> MockReply {
     }
     let ticket = random_token();
     let presented = get("client_id").unwrap_or_default().to_string();
-    let scope_objects: Vec<Value> = world
-        .service
-        .supported_scopes
-        .iter()
-        .filter(|s| s.name.as_ref().is_some_and(|n| scopes.contains(n)))
-        .map(|s| serde_json::to_value(s).unwrap_or_default())
-        .collect();
-    let claims_at_userinfo: Vec<&str> = scopes
-        .iter()
-        .flat_map(|s| super::world::claims_of_scope(s).iter().copied())
-        .filter(|c| world.service.supported_claims.iter().any(|s| s == c))
-        .collect();
     // What a consent page shows of the client (Authlete's limited view: no
     // secret, no redirect URIs).
     let mut shown = serde_json::to_value(&client).unwrap_or_default();
@@ -123,9 +130,9 @@ pub(super) fn request(world: &mut World, call: &Call) -> MockReply {
         "ticket": ticket,
         "client": shown,
         "clientIdAliasUsed": presented != client.client_id.unwrap_or_default().to_string(),
-        "scopes": scope_objects,
+        "scopes": scope_objects(world, &scopes),
         "display": "PAGE",
-        "claimsAtUserInfo": claims_at_userinfo,
+        "claimsAtUserInfo": scope_claims(world, &scopes),
     });
     if !prompts.is_empty() {
         answer["prompts"] = json!(prompts);
@@ -135,14 +142,7 @@ pub(super) fn request(world: &mut World, call: &Call) -> MockReply {
         answer["loginHint"] = hint.into();
     }
     let pending = Pending {
-        grant: Grant {
-            client_id: client.client_id.unwrap_or_default(),
-            client_key: if presented.is_empty() { client_key(&client) } else { presented },
-            subject: None,
-            scopes,
-            claims: Map::new(),
-            auth_time: None,
-        },
+        grant: Grant { client_key: presented, ..Grant::new(&client, scopes) },
         redirect_uri: redirect_uri.clone(),
         redirect_uri_given: get("redirect_uri").is_some(),
         state: state.map(str::to_string),
@@ -155,26 +155,15 @@ pub(super) fn request(world: &mut World, call: &Call) -> MockReply {
 }
 
 pub(super) fn issue(world: &mut World, call: &Call) -> MockReply {
+    let Some(pending) = body_str(call, "ticket").and_then(|t| world.tickets.get(t)) else { return unknown_ticket() };
+    let grant = match approve(&pending.grant, call) {
+        Ok(grant) => grant,
+        Err(message) => return MockReply::error(400, "MOCK_MALFORMED", &format!("[authlete-mock fake] {message}")),
+    };
     let Some(mut pending) = body_str(call, "ticket").and_then(|t| world.tickets.remove(t)) else {
-        return action(
-            "BAD_REQUEST",
-            "unknown ticket",
-            json!({"responseContent": oauth_error("invalid_request", "unknown ticket")}),
-        );
+        return unknown_ticket();
     };
-    let Some(subject) = body_str(call, "subject").filter(|s| !s.is_empty()) else {
-        return MockReply::error(400, "MOCK_MISSING_SUBJECT", "[authlete-mock fake] `subject` is required");
-    };
-    pending.grant.subject = Some(body_str(call, "sub").unwrap_or(subject).to_string());
-    pending.grant.auth_time = call.body.get("authTime").and_then(Value::as_i64).filter(|t| *t > 0);
-    if let Some(claims) = body_str(call, "claims") {
-        match serde_json::from_str::<Map<String, Value>>(claims) {
-            Ok(claims) => pending.grant.claims = claims,
-            Err(_) => {
-                return MockReply::error(400, "MOCK_MALFORMED", "[authlete-mock fake] `claims` is not a JSON object")
-            }
-        }
-    }
+    pending.grant = grant;
     let code = random_token();
     let location = redirect(&pending.redirect_uri, &[("code", Some(&code)), ("state", pending.state.as_deref())]);
     let expires_at = world.now() + CODE_SECONDS;
@@ -183,13 +172,7 @@ pub(super) fn issue(world: &mut World, call: &Call) -> MockReply {
 }
 
 pub(super) fn fail(world: &mut World, call: &Call) -> MockReply {
-    let Some(pending) = body_str(call, "ticket").and_then(|t| world.tickets.remove(t)) else {
-        return action(
-            "BAD_REQUEST",
-            "unknown ticket",
-            json!({"responseContent": oauth_error("invalid_request", "unknown ticket")}),
-        );
-    };
+    let Some(pending) = body_str(call, "ticket").and_then(|t| world.tickets.remove(t)) else { return unknown_ticket() };
     let error = match body_str(call, "reason").unwrap_or_default() {
         "NOT_LOGGED_IN" | "LOGIN_REQUIRED" | "MAX_AGE_NOT_SUPPORTED" => "login_required",
         "CONSENT_REQUIRED" => "consent_required",

@@ -3,13 +3,14 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use p256::pkcs8::EncodePrivateKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 pub(super) struct SigningKey {
     encoding: EncodingKey,
+    decoding: Option<DecodingKey>,
     kid: String,
     public: Value,
 }
@@ -27,7 +28,8 @@ impl SigningKey {
         public["kid"] = kid.clone().into();
         public["alg"] = "ES256".into();
         public["use"] = "sig".into();
-        Self { encoding: EncodingKey::from_ec_der(der.as_bytes()), kid, public }
+        let decoding = serde_json::from_value(public.clone()).ok().and_then(|jwk| DecodingKey::from_jwk(&jwk).ok());
+        Self { encoding: EncodingKey::from_ec_der(der.as_bytes()), decoding, kid, public }
     }
 
     /// The JWK Set with the public key.
@@ -40,6 +42,19 @@ impl SigningKey {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding).expect("a JSON object signs with a valid ES256 key")
+    }
+}
+
+impl SigningKey {
+    /// The claims of a JWS this key signed for `issuer`, expired or not
+    /// (an `id_token_hint` may be): `None` when it does not verify.
+    pub(super) fn verified(&self, jws: &str, issuer: &str) -> Option<Value> {
+        let mut validation = Validation::new(Algorithm::ES256);
+        validation.set_issuer(&[issuer]);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.required_spec_claims.clear();
+        jsonwebtoken::decode::<Value>(jws, self.decoding.as_ref()?, &validation).ok().map(|d| d.claims)
     }
 }
 
@@ -98,5 +113,9 @@ mod tests {
         let header = key.sign(&json!({"sub": "alice"})).split('.').next().map(str::to_string).unwrap();
         let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
         assert_eq!((header["alg"].as_str(), header["kid"].as_str()), (Some("ES256"), Some(key.kid.as_str())));
+        let signed = key.sign(&json!({"iss": "https://op", "sub": "alice", "exp": 1}));
+        assert_eq!(key.verified(&signed, "https://op").map(|c| c["sub"].clone()), Some(json!("alice")));
+        assert!(key.verified(&signed, "https://other").is_none());
+        assert!(SigningKey::generate().verified(&signed, "https://op").is_none(), "another key");
     }
 }

@@ -117,7 +117,7 @@ pub(super) fn client_update(world: &mut World, call: &Call) -> MockReply {
     client.client_id = old.client_id;
     client.number = old.number;
     client.created_at = old.created_at;
-    client.modified_at = Some(world.now() * 1000);
+    client.modified_at = Some(world.now().saturating_mul(1000));
     if client.client_secret.is_none() {
         client.client_secret = old.client_secret;
     }

@@ -5,6 +5,7 @@ mod backchannel;
 mod device;
 mod keys;
 mod management;
+mod pending;
 mod resource;
 mod token;
 mod world;
@@ -172,22 +173,16 @@ impl FakeAuthlete {
     pub fn issue_tokens(&self, client_id: i64, subject: &str, scopes: &[&str]) -> FakeTokens {
         let mut world = lock(&self.world);
         let client = world.clients.get(&client_id).unwrap_or_else(|| panic!("authlete-mock: no client {client_id}"));
-        let client_key = client_key(client);
-        let grant = Grant {
-            client_id,
-            client_key,
-            subject: Some(subject.to_string()),
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-            claims: Default::default(),
-            auth_time: Some(world.now()),
-        };
+        let mut grant = Grant::new(client, scopes.iter().map(|s| s.to_string()).collect());
+        grant.subject = Some(subject.to_string());
+        grant.auth_time = Some(world.now());
         let pair = world.issue(grant);
         FakeTokens { access_token: pair.access_token.clone(), refresh_token: pair.refresh_token.clone() }
     }
 
     /// Moves the fake's clock on: codes and tokens expire.
     pub fn advance_clock(&self, by: Duration) {
-        lock(&self.world).advance_clock(by.as_secs() as i64);
+        lock(&self.world).advance_clock(i64::try_from(by.as_secs()).unwrap_or(i64::MAX));
     }
 }
 

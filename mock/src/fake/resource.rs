@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::token::authenticate;
-use super::world::{claims_of_scope, form, TokenPair, World};
+use super::world::{form, scope_claims, TokenPair, World};
 use super::{action, body_str, oauth_error};
 use crate::{Call, MockReply};
 
@@ -40,7 +40,7 @@ pub(super) fn introspection(world: &World, call: &Call) -> MockReply {
         "usable": true,
         "clientId": grant.client_id,
         "scopes": grant.scopes,
-        "expiresAt": pair.access_expires_at * 1000,
+        "expiresAt": pair.access_expires_at.saturating_mul(1000),
         "refreshable": pair.refresh_token.is_some(),
     });
     if let Some(subject) = &grant.subject {
@@ -68,18 +68,21 @@ pub(super) fn introspection(world: &World, call: &Call) -> MockReply {
 
 /// RFC 7662's answer for an access or refresh token.
 pub(super) fn standard_introspection(world: &World, call: &Call) -> MockReply {
-    let params = form(body_str(call, "parameters").unwrap_or_default());
-    let Some(token) = params.as_ref().and_then(|p| p.get("token")).filter(|t| !t.is_empty()) else {
+    let Some(params) = form(body_str(call, "parameters").unwrap_or_default()) else {
+        let content = oauth_error("invalid_request", "a parameter is repeated");
+        return action("BAD_REQUEST", "a parameter is repeated", json!({"responseContent": content}));
+    };
+    let Some(token) = params.get("token").filter(|t| !t.is_empty()) else {
         let content = oauth_error("invalid_request", "no token");
         return action("BAD_REQUEST", "no token", json!({"responseContent": content}));
     };
-    let now = world.now();
+    // Both lookups return live tokens only.
     let found = world
         .access_token(token)
         .map(|p| (p, p.access_expires_at))
         .or_else(|| world.refresh_token(token).map(|i| &world.tokens[i]).map(|p| (p, p.refresh_expires_at)));
     let content = match found {
-        Some((pair, expires_at)) if expires_at > now => {
+        Some((pair, expires_at)) => {
             let mut content = json!({
                 "active": true,
                 "scope": pair.grant.scopes.join(" "),
@@ -131,18 +134,6 @@ pub(super) fn revocation(world: &mut World, call: &Call) -> MockReply {
     action("OK", "revoked", json!({"responseContent": ""}))
 }
 
-/// The claims the grant's scopes stand for, among those the service supports.
-fn userinfo_claims(world: &World, pair: &TokenPair) -> Vec<String> {
-    let supported = &world.service.supported_claims;
-    pair.grant
-        .scopes
-        .iter()
-        .flat_map(|s| claims_of_scope(s).iter())
-        .filter(|c| supported.iter().any(|s| s == *c))
-        .map(|c| c.to_string())
-        .collect()
-}
-
 /// The live access token of a userinfo request with `openid`, or the answer
 /// refusing it.
 fn userinfo_token<'w>(world: &'w World, call: &Call) -> Result<&'w TokenPair, MockReply> {
@@ -174,7 +165,7 @@ pub(super) fn userinfo(world: &World, call: &Call) -> MockReply {
         "subject": pair.grant.subject,
         "clientId": pair.grant.client_id,
         "scopes": pair.grant.scopes,
-        "claims": userinfo_claims(world, pair),
+        "claims": scope_claims(world, &pair.grant.scopes),
         "token": pair.access_token,
     });
     action("OK", "the access token is usable", fields)
@@ -193,7 +184,7 @@ pub(super) fn userinfo_issue(world: &World, call: &Call) -> MockReply {
             return MockReply::error(400, "MOCK_MALFORMED", "[authlete-mock fake] `claims` is not a JSON object")
         }
     };
-    let requested = userinfo_claims(world, pair);
+    let requested = scope_claims(world, &pair.grant.scopes);
     let mut content: Map<String, Value> = given.into_iter().filter(|(name, _)| requested.contains(name)).collect();
     let sub = body_str(call, "sub").map(str::to_string).or_else(|| pair.grant.subject.clone());
     content.insert("sub".into(), sub.into());

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 
 use super::keys::pkce_matches;
-use super::world::{form, has, is_public, wire, Grant, TokenPair, World};
+use super::world::{form, has, is_public, supported_scopes, wire, Grant, TokenPair, World};
 use super::Client;
 use super::{action, body_str, oauth_error};
 use crate::{Call, MockReply};
@@ -82,7 +82,7 @@ fn token_fields(pair: &TokenPair, grant_type: &str, content: String, id_token: O
         "clientIdAlias": pair.grant.client_key,
         "scopes": pair.grant.scopes,
         "accessToken": pair.access_token,
-        "accessTokenExpiresAt": pair.access_expires_at * 1000,
+        "accessTokenExpiresAt": pair.access_expires_at.saturating_mul(1000),
         "accessTokenDuration": pair.access_expires_at - pair.issued_at,
     });
     if let Some(subject) = &pair.grant.subject {
@@ -90,7 +90,7 @@ fn token_fields(pair: &TokenPair, grant_type: &str, content: String, id_token: O
     }
     if let Some(rt) = &pair.refresh_token {
         fields["refreshToken"] = rt.clone().into();
-        fields["refreshTokenExpiresAt"] = (pair.refresh_expires_at * 1000).into();
+        fields["refreshTokenExpiresAt"] = pair.refresh_expires_at.saturating_mul(1000).into();
         fields["refreshTokenDuration"] = (pair.refresh_expires_at - pair.issued_at).into();
     }
     if let Some(id_token) = id_token {
@@ -114,7 +114,7 @@ pub(super) fn token(world: &mut World, call: &Call) -> MockReply {
         _ => {
             return bad_request(
                 "unsupported_grant_type",
-                "the fake supports authorization_code, refresh_token and client_credentials",
+                "the fake supports authorization_code, refresh_token, client_credentials, device_code and ciba",
             )
         }
     };
@@ -179,10 +179,13 @@ fn refresh_grant(world: &mut World, params: &HashMap<String, String>, client_id:
     if world.tokens[index].grant.client_id != client_id {
         return bad_request("invalid_grant", "the refresh token was issued to another client");
     }
+    // The refresh token's scopes stay; only the access token's narrow.
+    let refresh_scopes = world.tokens[index].refresh_scopes.clone();
     let mut grant = world.tokens[index].grant.clone();
+    grant.scopes = refresh_scopes.clone();
     if let Some(scope) = params.get("scope") {
         let asked: Vec<String> = scope.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect();
-        if asked.iter().any(|s| !grant.scopes.contains(s)) {
+        if asked.iter().any(|s| !refresh_scopes.contains(s)) {
             return bad_request("invalid_scope", "a scope the grant does not hold");
         }
         grant.scopes = asked;
@@ -190,8 +193,9 @@ fn refresh_grant(world: &mut World, params: &HashMap<String, String>, client_id:
     let kept = world.service.refresh_token_kept == Some(true);
     let old = world.tokens.remove(index);
     world.issue(grant);
+    let pair = world.tokens.last_mut().expect("just issued");
+    pair.refresh_scopes = refresh_scopes;
     if kept {
-        let pair = world.tokens.last_mut().expect("just issued");
         pair.refresh_token = old.refresh_token;
         pair.refresh_expires_at = old.refresh_expires_at;
     }
@@ -211,24 +215,9 @@ fn client_credentials(world: &mut World, params: &HashMap<String, String>, clien
     if is_public(client) {
         return bad_request("unauthorized_client", "a public client may not use client_credentials");
     }
-    let scopes: Vec<String> = params
-        .get("scope")
-        .map(|s| {
-            s.split(' ')
-                .filter(|s| !s.is_empty() && *s != "openid" && world.supports_scope(s))
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    let grant = Grant {
-        client_id: client.client_id.unwrap_or_default(),
-        client_key: super::client_key(client),
-        subject: None,
-        scopes,
-        claims: Map::new(),
-        auth_time: None,
-    };
-    world.issue(grant);
+    let mut scopes = supported_scopes(world, params.get("scope").map(String::as_str));
+    scopes.retain(|s| s != "openid");
+    world.issue(Grant::new(client, scopes));
     let pair = world.tokens.last().expect("just issued");
     let content = token_content(world, pair, None);
     action("OK", "an access token is issued", token_fields(pair, "CLIENT_CREDENTIALS", content, None))
@@ -238,11 +227,8 @@ fn client_credentials(world: &mut World, params: &HashMap<String, String>, clien
 /// `ID_TOKEN_REISSUABLE` answer, with the user's claims.
 pub(super) fn reissue(world: &mut World, call: &Call) -> MockReply {
     let (access_token, refresh_token) = (body_str(call, "accessToken"), body_str(call, "refreshToken"));
-    let Some(pair) = world
-        .tokens
-        .iter()
-        .find(|t| Some(t.access_token.as_str()) == access_token && t.refresh_token.as_deref() == refresh_token)
-    else {
+    let live = access_token.and_then(|t| world.access_token(t));
+    let Some(pair) = live.filter(|t| refresh_token.is_some() && t.refresh_token.as_deref() == refresh_token) else {
         return action("CALLER_ERROR", "the access token and refresh token are not a live pair", json!({}));
     };
     if !pair.grant.scopes.iter().any(|s| s == "openid") {
@@ -254,8 +240,8 @@ pub(super) fn reissue(world: &mut World, call: &Call) -> MockReply {
         Some(Err(_)) => return action("CALLER_ERROR", "`claims` is not a JSON object", json!({})),
     };
     let mut grant = pair.grant.clone();
-    if let Some(sub) = body_str(call, "sub") {
-        grant.subject = Some(sub.to_string());
+    if let Some(sub) = body_str(call, "sub").filter(|s| !s.is_empty()) {
+        grant.id_token_sub = Some(sub.to_string());
     }
     let id_token = world.id_token(&grant, None, &pair.access_token, &claims);
     let content = token_content(world, pair, Some(&id_token));

@@ -34,10 +34,27 @@ pub(super) struct Grant {
     /// the ID token's audience.
     pub(super) client_key: String,
     pub(super) subject: Option<String>,
+    /// The ID token's `sub` when it is not the subject (pairwise, say).
+    pub(super) id_token_sub: Option<String>,
     pub(super) scopes: Vec<String>,
     /// Claims for ID tokens, given at `/auth/authorization/issue`.
     pub(super) claims: Map<String, Value>,
     pub(super) auth_time: Option<i64>,
+}
+
+impl Grant {
+    /// A grant to the client for `scopes`, before the user is known.
+    pub(super) fn new(client: &Client, scopes: Vec<String>) -> Self {
+        Self {
+            client_id: client.client_id.unwrap_or_default(),
+            client_key: super::client_key(client),
+            subject: None,
+            id_token_sub: None,
+            scopes,
+            claims: Map::new(),
+            auth_time: None,
+        }
+    }
 }
 
 /// An authorization request waiting for the user's decision.
@@ -57,14 +74,6 @@ pub(super) struct Code {
     pub(super) expires_at: i64,
 }
 
-/// Where a device or CIBA request stands.
-pub(super) enum Decision {
-    Pending,
-    Approved,
-    Denied,
-    Failed,
-}
-
 /// An access token and the refresh token issued with it (Authlete keeps
 /// them as one record: revoking either revokes both).
 pub(super) struct TokenPair {
@@ -72,6 +81,9 @@ pub(super) struct TokenPair {
     pub(super) access_expires_at: i64,
     pub(super) refresh_token: Option<String>,
     pub(super) refresh_expires_at: i64,
+    /// What the refresh token may ask for: a refresh may narrow the access
+    /// token's scopes, never the refresh token's (RFC 6749 §6).
+    pub(super) refresh_scopes: Vec<String>,
     pub(super) issued_at: i64,
     pub(super) grant: Grant,
 }
@@ -126,19 +138,21 @@ impl World {
     /// Seconds since the epoch, as the fake's clock says.
     pub(super) fn now(&self) -> i64 {
         let real = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-        real + self.clock_offset
+        real.saturating_add(self.clock_offset)
     }
 
     pub(super) fn advance_clock(&mut self, seconds: i64) {
-        self.clock_offset += seconds;
+        self.clock_offset = self.clock_offset.saturating_add(seconds);
     }
 
     pub(super) fn issuer(&self) -> String {
         self.service.issuer.clone().unwrap_or_default()
     }
 
+    /// A configured duration in seconds, or `default` when unset; at most
+    /// 100 years, so that expiry times stay far from overflowing.
     pub(super) fn duration(&self, configured: Option<i64>, default: i64) -> i64 {
-        configured.filter(|d| *d > 0).unwrap_or(default)
+        configured.filter(|d| *d > 0).unwrap_or(default).min(100 * 365 * 86400)
     }
 
     /// Adds a client, completing what a registration leaves out: a number,
@@ -149,7 +163,7 @@ impl World {
         self.next_client_id += 1;
         client.client_id = Some(id);
         client.number.get_or_insert(id as i32);
-        client.created_at = Some(self.now() * 1000);
+        client.created_at = Some(self.now().saturating_mul(1000));
         client.modified_at = client.created_at;
         let confidential = !is_public(&client);
         client.client_type.get_or_insert(if confidential { "CONFIDENTIAL".into() } else { "PUBLIC".into() });
@@ -199,9 +213,10 @@ impl World {
             && grant.subject.is_some();
         let pair = TokenPair {
             access_token: random_token(),
-            access_expires_at: now + self.duration(self.service.access_token_duration, 3600),
+            access_expires_at: now.saturating_add(self.duration(self.service.access_token_duration, 3600)),
             refresh_token: refreshable.then(random_token),
-            refresh_expires_at: now + self.duration(self.service.refresh_token_duration, 86400),
+            refresh_expires_at: now.saturating_add(self.duration(self.service.refresh_token_duration, 86400)),
+            refresh_scopes: grant.scopes.clone(),
             issued_at: now,
             grant,
         };
@@ -231,15 +246,35 @@ impl World {
     ) -> String {
         let now = self.now();
         let mut payload = Map::new();
+        // The user's claims, but none the service sets or the protocol binds.
+        const RESERVED: &[&str] = &[
+            "iss",
+            "sub",
+            "aud",
+            "exp",
+            "iat",
+            "nbf",
+            "jti",
+            "auth_time",
+            "nonce",
+            "at_hash",
+            "c_hash",
+            "azp",
+            "acr",
+            "amr",
+        ];
         for (name, value) in grant.claims.iter().chain(claims) {
-            payload.insert(name.clone(), value.clone());
+            if !RESERVED.contains(&name.as_str()) {
+                payload.insert(name.clone(), value.clone());
+            }
         }
         // The registered claims are the service's, whatever the user's claims say.
         payload.insert("iss".into(), self.issuer().into());
-        payload.insert("sub".into(), grant.subject.clone().unwrap_or_default().into());
+        let sub = grant.id_token_sub.clone().or_else(|| grant.subject.clone()).unwrap_or_default();
+        payload.insert("sub".into(), sub.into());
         payload.insert("aud".into(), grant.client_key.clone().into());
         payload.insert("iat".into(), now.into());
-        payload.insert("exp".into(), (now + self.duration(self.service.id_token_duration, 3600)).into());
+        payload.insert("exp".into(), now.saturating_add(self.duration(self.service.id_token_duration, 3600)).into());
         payload.insert("at_hash".into(), super::keys::token_hash(access_token).into());
         if let Some(t) = grant.auth_time {
             payload.insert("auth_time".into(), t.into());
@@ -267,8 +302,48 @@ pub(super) fn is_public(client: &Client) -> bool {
     client.client_type.as_ref().is_some_and(|t| wire(t) == "PUBLIC")
 }
 
+/// The names in a `scope` parameter that the service supports, in order.
+pub(super) fn supported_scopes(world: &World, scope: Option<&str>) -> Vec<String> {
+    scope
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty() && world.supports_scope(s))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The service's scope objects of these names (an answer's `scopes`).
+pub(super) fn scope_objects(world: &World, names: &[String]) -> Vec<Value> {
+    world
+        .service
+        .supported_scopes
+        .iter()
+        .filter(|s| s.name.as_ref().is_some_and(|n| names.contains(n)))
+        .map(|s| serde_json::to_value(s).unwrap_or_default())
+        .collect()
+}
+
+/// The claims the scopes stand for that the service supports.
+pub(super) fn scope_claims(world: &World, scopes: &[String]) -> Vec<String> {
+    let supported = &world.service.supported_claims;
+    scopes
+        .iter()
+        .flat_map(|s| claims_of_scope(s).iter())
+        .filter(|c| supported.iter().any(|s| s == *c))
+        .map(|c| c.to_string())
+        .collect()
+}
+
+/// An object without its `null` members (what Authlete leaves out).
+pub(super) fn without_nulls(mut value: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        map.retain(|_, v| !v.is_null());
+    }
+    value
+}
+
 /// The claims a scope stands for (OpenID Connect Core, 5.4).
-pub(super) fn claims_of_scope(scope: &str) -> &'static [&'static str] {
+fn claims_of_scope(scope: &str) -> &'static [&'static str] {
     match scope {
         "profile" => &[
             "name",
