@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use authlete::Authlete;
 use authlete_server::endpoints::{
-    Approval, AuthorizationEndpoint, AuthorizationStep, BackchannelAuthenticationEndpoint, BackchannelStep, Decision,
-    DeviceAuthorizationEndpoint, DeviceVerification, DiscoveryEndpoint, Outcome, ResourceRequest, RevocationEndpoint,
-    StandardIntrospectionEndpoint, UserCode, UserinfoEndpoint,
+    Approval, AuthorizationEndpoint, AuthorizationStep, BackchannelAuthenticationEndpoint, BackchannelCompletion,
+    BackchannelStep, Decision, DeviceAuthorizationEndpoint, DeviceVerification, DiscoveryEndpoint, Outcome,
+    ResourceRequest, RevocationEndpoint, Session, StandardIntrospectionEndpoint, UserCode, UserinfoEndpoint,
 };
 use authlete_server::{ClaimsDecision, ClientRequest, GrantContext, TokenEndpoint};
 use axum::extract::{RawQuery, State};
@@ -30,6 +30,7 @@ use axum::routing::{get, post};
 
 /// The walk-through's client (its alias on the fake) and secret.
 pub const CLIENT_ID: &str = "demo-client";
+/// The walk-through client's secret.
 pub const CLIENT_SECRET: &str = "demo-secret";
 /// The PKCE code verifier of the walk-through.
 pub const CODE_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -75,6 +76,7 @@ async fn claims_of(grant: GrantContext) -> ClaimsDecision {
 }
 
 impl Provider {
+    /// The endpoints of the provider at `issuer`, on `client`.
     pub fn new(client: Authlete, issuer: String) -> Self {
         Self {
             issuer,
@@ -92,6 +94,7 @@ impl Provider {
     }
 }
 
+/// The provider as the routes share it.
 pub type Shared = Arc<Provider>;
 
 async fn authorize(State(p): State<Shared>, RawQuery(query): RawQuery) -> Response {
@@ -101,12 +104,12 @@ async fn authorize(State(p): State<Shared>, RawQuery(query): RawQuery) -> Respon
             let ticket = i.ticket().unwrap_or_default().to_string();
             let decision = if i.no_interaction {
                 // prompt=none: the demo keeps no sessions, so nobody is logged in.
-                Decision::Deny("LOGIN_REQUIRED".into())
+                i.decide_silently(&Session::default(), now())
             } else {
                 // A real server shows a login and consent page here and keeps
                 // the ticket in the session; the demo user approves at once.
                 println!("   (consent page: scopes {:?}; alice approves)", i.scopes());
-                Decision::Approve { subject: "alice".into(), claims: user_claims("alice"), auth_time: Some(now()) }
+                Decision::Approve(Approval::new("alice").with_claims(user_claims("alice")).with_auth_time(now()))
             };
             p.authorization.finish(&ticket, decision).await.into_response()
         }
@@ -146,9 +149,10 @@ async fn device_authorization(State(p): State<Shared>, headers: HeaderMap, body:
     p.device_authorization.handle(ClientRequest::from_http(&headers, body, None)).await.into_response()
 }
 
-/// The verification URI, where the user types the user code (a real
-/// server asks them to log in and shows what the device asks for; the demo
-/// user approves at once).
+/// The verification URI, where the user types the user code. A real server
+/// asks the user to log in, shows what the device asks for, and takes the
+/// decision on a POST protected against CSRF; the demo user approves at
+/// once on the GET.
 async fn device_verify(State(p): State<Shared>, RawQuery(query): RawQuery) -> Response {
     let query = query.unwrap_or_default();
     let user_code = url::form_urlencoded::parse(query.as_bytes())
@@ -188,13 +192,19 @@ async fn backchannel(State(p): State<Shared>, headers: HeaderMap, body: String) 
     }
 }
 
-/// Stands for alice's authentication device: she approves what waits for her.
+/// Stands for alice's authentication device, for the walk-through only: she
+/// approves what waits for her (a real server asks her app and
+/// authenticates her there; nothing like this route is exposed).
 async fn ciba_approve(State(p): State<Shared>) -> Response {
     let waiting: Vec<_> = std::mem::take(&mut *p.ciba_waiting.lock().unwrap_or_else(|e| e.into_inner()));
     for (subject, ticket) in waiting {
         let approval = Approval::new(subject.clone()).with_claims(user_claims(&subject)).with_auth_time(now());
-        if let Err(e) = p.backchannel.complete(&ticket, Outcome::Approved(approval)).await {
-            return e.into_response();
+        match p.backchannel.complete(&ticket, Outcome::Approved(approval)).await {
+            // Poll mode: the client fetches the tokens from the token endpoint.
+            Ok(BackchannelCompletion::Polled) => {}
+            // Ping and push modes would send the notification here.
+            Ok(_) => return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            Err(e) => return e.into_response(),
         }
     }
     axum::http::StatusCode::NO_CONTENT.into_response()
@@ -204,6 +214,7 @@ fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
+/// The provider's routes.
 pub fn router(provider: Shared) -> axum::Router {
     axum::Router::new()
         .route("/authorize", get(authorize))

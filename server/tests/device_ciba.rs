@@ -56,8 +56,8 @@ async fn device_authorization_answers_the_codes_and_challenges_basic_clients() {
     assert_eq!(r.status().as_u16(), 401);
     assert_eq!(r.headers()["www-authenticate"], r#"Basic realm="token""#, "a client that tried Basic is challenged");
     let r = endpoint.handle(ClientRequest::new("scope=openid&client_id=app")).await.unwrap();
-    assert_eq!(r.status().as_u16(), 401);
-    assert!(r.headers().get("www-authenticate").is_none(), "no Basic, no Basic challenge");
+    assert_eq!(r.status().as_u16(), 400, "no Basic: a 400, as a 401 must carry a challenge");
+    assert!(r.headers().get("www-authenticate").is_none());
 }
 
 #[tokio::test]
@@ -70,10 +70,9 @@ async fn a_user_code_lets_the_user_decide_only_when_valid() {
         match (action, &check) {
             (Some("VALID"), UserCode::Valid(answer)) => assert_eq!(answer.client_name.as_deref(), Some("TV")),
             (Some("EXPIRED"), UserCode::Expired) | (Some("NOT_EXIST"), UserCode::NotFound) => {}
-            (Some("VALID"), other) => panic!("VALID gave {other:?}"),
-            (_, UserCode::Valid(_)) => panic!("{action:?} let the user decide"),
+            (Some("VALID" | "EXPIRED" | "NOT_EXIST"), other) => panic!("{action:?} gave {other:?}"),
             (_, UserCode::Failed(_)) => {}
-            (_, other) => panic!("{action:?} gave {other:?}"),
+            (_, other) => panic!("{action:?} gave {other:?}, not Failed"),
         }
     }
     assert_eq!(mock.calls_to::<device_verification::Builder>()[0].body["userCode"], "WDJB-MJHT");
@@ -87,7 +86,13 @@ async fn a_device_decision_is_done_only_on_success() {
         mock.on_request::<device_complete::Builder>(move |_| reply(action, json!({})));
         let approval = Approval::new("alice").with_acr("urn:acr:silver").with_auth_time(1_700_000_000);
         let done = verification.complete("WDJB-MJHT", Outcome::Approved(approval)).await.unwrap();
-        assert_eq!(done.is_done(), action == Some("SUCCESS"), "{action:?}: {done:?}");
+        let expected = match action {
+            Some("SUCCESS") => DeviceCompletion::Done,
+            Some("USER_CODE_EXPIRED") => DeviceCompletion::Expired,
+            Some("USER_CODE_NOT_EXIST") => DeviceCompletion::NotFound,
+            other => DeviceCompletion::Failed(other.unwrap_or_default().to_string()),
+        };
+        assert_eq!(done, expected, "{action:?}");
     }
     let sent = &mock.calls_to::<device_complete::Builder>()[0].body;
     assert_eq!(

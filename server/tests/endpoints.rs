@@ -8,8 +8,9 @@ use authlete::operation::{
 };
 use authlete_mock::{MockAuthlete, MockReply};
 use authlete_server::endpoints::{
-    Access, AuthorizationEndpoint, AuthorizationStep, Decision, DiscoveryEndpoint, PushedAuthorizationEndpoint,
-    ResourceRequest, ResourceServer, RevocationEndpoint, StandardIntrospectionEndpoint, UserinfoEndpoint,
+    Access, Approval, AuthorizationEndpoint, AuthorizationStep, Decision, DiscoveryEndpoint,
+    PushedAuthorizationEndpoint, ResourceRequest, ResourceServer, RevocationEndpoint, StandardIntrospectionEndpoint,
+    UserinfoEndpoint,
 };
 use authlete_server::{ClaimsDecision, ClientRequest, GrantContext};
 use serde_json::json;
@@ -243,7 +244,7 @@ async fn authorization_waits_for_the_user_then_redirects() {
     let mut claims = serde_json::Map::new();
     claims.insert("name".into(), "Alice".into());
     let r = endpoint
-        .finish("t-1", Decision::Approve { subject: "alice".into(), claims, auth_time: Some(1_700_000_000) })
+        .finish("t-1", Decision::Approve(Approval::new("alice").with_claims(claims).with_auth_time(1_700_000_000)))
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 302);
@@ -264,4 +265,58 @@ async fn authorization_waits_for_the_user_then_redirects() {
     });
     let AuthorizationStep::Done(r) = endpoint.handle("x".into()).await.unwrap() else { panic!("done") };
     assert_eq!((r.status().as_u16(), r.body()), (400, "{\"error\":\"invalid_request\"}"));
+}
+
+#[tokio::test]
+async fn prompt_none_is_approved_only_for_a_fresh_consented_login_of_the_named_user() {
+    use authlete_server::endpoints::Session;
+    let mock = MockAuthlete::start().await.unwrap();
+    let endpoint = AuthorizationEndpoint::new(mock.client());
+    let now = 1_700_000_000;
+    let interaction = |extra: serde_json::Value| {
+        let mut body =
+            json!({"action": "NO_INTERACTION", "ticket": "t", "scopes": [{"name": "openid"}, {"name": "email"}]});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        mock.on_request::<auth_authorization::Builder>(move |_| MockReply::json(200, &body));
+        let endpoint = endpoint.clone();
+        async move {
+            match endpoint.handle("prompt=none".into()).await.unwrap() {
+                AuthorizationStep::Interaction(i) => i,
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    let consented =
+        || Session::logged_in("alice", now - 60).with_consented_scopes(vec!["openid".into(), "email".into()]);
+    let reason = |d: Decision| match d {
+        Decision::Deny(r) => r,
+        Decision::Approve(a) => format!("approved {}", a.subject()),
+    };
+    let plain = interaction(json!({})).await;
+    assert!(plain.no_interaction);
+    assert_eq!(reason(plain.decide_silently(&consented(), now)), "approved alice");
+    assert_eq!(reason(plain.decide_silently(&Session::default(), now)), "NOT_LOGGED_IN");
+    let partly = Session::logged_in("alice", now - 60).with_consented_scopes(vec!["openid".into()]);
+    assert_eq!(reason(plain.decide_silently(&partly, now)), "CONSENT_REQUIRED", "no silent issue without consent");
+    let named = interaction(json!({"subject": "bob"})).await;
+    assert_eq!(reason(named.decide_silently(&consented(), now)), "DIFFERENT_SUBJECT");
+    let zero = interaction(json!({"maxAge": 0})).await;
+    assert_eq!(reason(zero.decide_silently(&consented(), now)), "EXCEEDS_MAX_AGE", "max_age=0 is not absent");
+    let hour = interaction(json!({"maxAge": 3600})).await;
+    assert_eq!(reason(hour.decide_silently(&consented(), now)), "approved alice");
+    let essential = interaction(json!({"acrs": ["urn:gold"], "acrEssential": true})).await;
+    assert_eq!(reason(essential.decide_silently(&consented().with_acr("urn:silver"), now)), "ACR_NOT_SATISFIED");
+    assert_eq!(reason(essential.decide_silently(&consented().with_acr("urn:gold"), now)), "approved alice");
+    // The approval goes to /auth/authorization/issue with the session's facts.
+    mock.on_request::<auth_authorization_issue::Builder>(|_| {
+        MockReply::json(200, &json!({"action": "LOCATION", "responseContent": "https://app/cb?code=c"}))
+    });
+    endpoint.finish("t", essential.decide_silently(&consented().with_acr("urn:gold"), now)).await.unwrap();
+    let sent = &mock.calls_to::<auth_authorization_issue::Builder>()[0].body;
+    assert_eq!(
+        (sent["subject"].as_str(), sent["acr"].as_str(), sent["authTime"].as_i64()),
+        (Some("alice"), Some("urn:gold"), Some(now - 60))
+    );
 }

@@ -39,13 +39,16 @@ pub fn secrets_redacted_in_debug(file: &mut syn::File) -> usize {
 /// carries one: tokens, secrets, passwords, tickets, codes (authorization,
 /// device, user, pre-authorized, transaction), assertions, code verifiers,
 /// key sets (a service's `jwks` holds its private keys), a request's form
-/// `parameters` and an answer's `responseContent` (the token response).
-pub const SECRET_LAST_WORDS: [&str; 10] =
-    ["token", "secret", "password", "ticket", "code", "assertion", "verifier", "jwks", "parameters", "content"];
+/// `parameters`, an answer's `responseContent` (the token response) and
+/// hints (CIBA's `hint` may be a `login_hint_token`).
+pub const SECRET_LAST_WORDS: [&str; 11] =
+    ["token", "secret", "password", "ticket", "code", "assertion", "verifier", "jwks", "parameters", "content", "hint"];
 
 /// Pairs of consecutive words that say the same anywhere in a name
-/// (`accessTokenIdentifier` is the token; `sharedKeyForSign` is a key).
-pub const SECRET_WORD_PAIRS: [(&str, &str); 3] = [("token", "identifier"), ("shared", "key"), ("private", "key")];
+/// (`accessTokenIdentifier` is the token; `sharedKeyForSign` is a key;
+/// CIBA's `authReqId` is what the client polls the token endpoint with).
+pub const SECRET_WORD_PAIRS: [(&str, &str); 4] =
+    [("token", "identifier"), ("shared", "key"), ("private", "key"), ("req", "id")];
 
 /// A word before the last that says the name is not a credential after all
 /// (`resultCode` is Authlete's error code).
@@ -177,6 +180,9 @@ mod tests {
             "access_token_identifier",
             "sharedKeyForSign",
             "apiSecret",
+            "authReqId",
+            "hint",
+            "loginHint",
         ] {
             assert!(is_secret_name(name), "{name} is a secret");
         }

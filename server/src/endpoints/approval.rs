@@ -1,11 +1,11 @@
-//! What the user approved, for the flows that finish outside the
-//! authorization endpoint (device, CIBA).
+//! What the user approved: an authorization request, a device's request or
+//! a CIBA request.
 
 use serde_json::{Map, Value};
 
-/// The user's approval of a device or CIBA request: who, and what goes
-/// into the tokens. The fields are the `/device/complete` and
-/// `/backchannel/authentication/complete` fields of the same names.
+/// The user's approval: who, and what goes into the tokens. The fields are
+/// those of the same names of `/auth/authorization/issue`,
+/// `/device/complete` and `/backchannel/authentication/complete`.
 ///
 /// ```
 /// use authlete_server::endpoints::Approval;
@@ -22,12 +22,21 @@ pub struct Approval {
     auth_time: Option<i64>,
     scopes: Option<Vec<String>>,
     sub: Option<String>,
+    session_id: Option<String>,
 }
 
 impl Approval {
     /// Approval for `subject` (the user's identifier in your user store).
     pub fn new(subject: impl Into<String>) -> Self {
-        Self { subject: subject.into(), claims: Map::new(), acr: None, auth_time: None, scopes: None, sub: None }
+        Self {
+            subject: subject.into(),
+            claims: Map::new(),
+            acr: None,
+            auth_time: None,
+            scopes: None,
+            sub: None,
+            session_id: None,
+        }
     }
 
     /// The subject.
@@ -64,6 +73,22 @@ impl Approval {
     pub fn with_sub(mut self, sub: impl Into<String>) -> Self {
         self.sub = Some(sub.into());
         self
+    }
+
+    /// The user's session at the provider, for OpenID Connect Native SSO
+    /// (`sessionId`; authorization requests only).
+    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = Some(session_id.into());
+        self
+    }
+
+    /// The fields of `/auth/authorization/issue` besides the subject.
+    pub(crate) fn authorization_fields(&self) -> Map<String, Value> {
+        let mut fields = self.fields();
+        if let Some(id) = &self.session_id {
+            fields.insert("sessionId".into(), id.clone().into());
+        }
+        fields
     }
 
     /// The fields besides the subject, by wire name.

@@ -7,6 +7,7 @@ use authlete::operation::auth_authorization::Success as AuthorizationResponse;
 use authlete::Authlete;
 use authlete::EndpointResponse;
 
+use super::approval::Approval;
 use crate::Error;
 
 /// What the authorization endpoint does with a request.
@@ -39,6 +40,56 @@ impl Interaction {
         self.answer.ticket.as_deref()
     }
 
+    /// The decision for a request that must not interact with the user
+    /// (`prompt=none`, [`no_interaction`](Self::no_interaction)), from what
+    /// the session knows at `now` (seconds since the epoch). Approved only
+    /// when all of these hold (OpenID Connect Core §3.1.2.1, §3.1.2.3):
+    ///
+    /// - someone is logged in (else `NOT_LOGGED_IN`: `login_required`);
+    /// - the user is the one the request names (`DIFFERENT_SUBJECT`);
+    /// - the login is no older than `max_age`, `max_age=0` included
+    ///   (`EXCEEDS_MAX_AGE`: `login_required`);
+    /// - the login met an essential ACR the request asks for
+    ///   (`ACR_NOT_SATISFIED`);
+    /// - the user has consented to every requested scope
+    ///   (`CONSENT_REQUIRED`: `consent_required`).
+    ///
+    /// ```
+    /// # fn demo(interaction: &authlete_server::endpoints::Interaction, now: i64) {
+    /// use authlete_server::endpoints::{Decision, Session};
+    /// let session = Session::logged_in("alice", now - 60).with_consented_scopes(vec!["openid".into()]);
+    /// let decision = interaction.decide_silently(&session, now);
+    /// # let _ = decision; }
+    /// ```
+    pub fn decide_silently(&self, session: &Session, now: i64) -> Decision {
+        let deny = |reason: &str| Decision::Deny(reason.to_string());
+        let Some(subject) = &session.subject else { return deny("NOT_LOGGED_IN") };
+        if self.answer.subject.as_ref().is_some_and(|s| s != subject) {
+            return deny("DIFFERENT_SUBJECT");
+        }
+        if let Some(max_age) = self.answer.max_age {
+            let fresh = session.auth_time.is_some_and(|t| now.saturating_sub(t) <= i64::from(max_age));
+            if !fresh {
+                return deny("EXCEEDS_MAX_AGE");
+            }
+        }
+        let acrs = &self.answer.acrs;
+        if self.answer.acr_essential == Some(true) && !session.acr.as_ref().is_some_and(|a| acrs.contains(a)) {
+            return deny("ACR_NOT_SATISFIED");
+        }
+        if self.scopes().iter().any(|s| !session.consented_scopes.contains(s)) {
+            return deny("CONSENT_REQUIRED");
+        }
+        let mut approval = Approval::new(subject.clone()).with_claims(session.claims.clone());
+        if let Some(t) = session.auth_time {
+            approval = approval.with_auth_time(t);
+        }
+        if let Some(acr) = &session.acr {
+            approval = approval.with_acr(acr.clone());
+        }
+        Decision::Approve(approval)
+    }
+
     /// The requested scopes, by name.
     pub fn scopes(&self) -> Vec<String> {
         let json = serde_json::to_value(&self.answer).unwrap_or_default();
@@ -52,24 +103,61 @@ impl Interaction {
 /// The user's (or your session's) decision about an authorization request.
 #[derive(Debug, Clone)]
 pub enum Decision {
-    /// Approved: tokens or a code are issued for `subject`.
-    Approve {
-        /// The user.
-        subject: String,
-        /// Claims for the ID token (OpenID Connect).
-        claims: Map<String, Value>,
-        /// When the user authenticated (seconds since the epoch).
-        auth_time: Option<i64>,
-    },
+    /// Approved: a code or tokens are issued for the approval's subject,
+    /// with its claims, ACR, authentication time, narrowed scopes, `sub`
+    /// and session id.
+    Approve(Approval),
     /// Denied, with Authlete's reason (`"DENIED"`, `"NOT_LOGGED_IN"`,
-    /// `"CONSENT_REQUIRED"`, `"LOGIN_REQUIRED"`, ...).
+    /// `"CONSENT_REQUIRED"`, `"EXCEEDS_MAX_AGE"`, ...).
     Deny(String),
 }
 
 impl Decision {
-    /// Approval for `subject` with no claims.
+    /// Approval for `subject` with nothing else set.
     pub fn approve(subject: impl Into<String>) -> Self {
-        Decision::Approve { subject: subject.into(), claims: Map::new(), auth_time: None }
+        Decision::Approve(Approval::new(subject))
+    }
+}
+
+/// What your session knows of the user, for deciding a `prompt=none`
+/// request without showing anything ([`Interaction::decide_silently`]).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Session {
+    /// The logged-in user; `None` when nobody is.
+    pub subject: Option<String>,
+    /// When the user authenticated (seconds since the epoch).
+    pub auth_time: Option<i64>,
+    /// The authentication context class the login met.
+    pub acr: Option<String>,
+    /// The scopes the user has consented to for this client.
+    pub consented_scopes: Vec<String>,
+    /// The user's claims for the ID token.
+    pub claims: Map<String, Value>,
+}
+
+impl Session {
+    /// `subject`, logged in at `auth_time`, with no consent yet.
+    pub fn logged_in(subject: impl Into<String>, auth_time: i64) -> Self {
+        Self { subject: Some(subject.into()), auth_time: Some(auth_time), ..Self::default() }
+    }
+
+    /// The ACR the login met.
+    pub fn with_acr(mut self, acr: impl Into<String>) -> Self {
+        self.acr = Some(acr.into());
+        self
+    }
+
+    /// The scopes the user consented to for this client.
+    pub fn with_consented_scopes(mut self, scopes: Vec<String>) -> Self {
+        self.consented_scopes = scopes;
+        self
+    }
+
+    /// The user's claims for the ID token.
+    pub fn with_claims(mut self, claims: Map<String, Value>) -> Self {
+        self.claims = claims;
+        self
     }
 }
 
@@ -128,14 +216,9 @@ impl AuthorizationEndpoint {
     pub async fn finish(&self, ticket: &str, decision: Decision) -> Result<EndpointResponse, Error> {
         let ticket = ticket.to_string();
         let next = match decision {
-            Decision::Approve { subject, claims, auth_time } => {
-                let mut fields = Map::new();
-                if !claims.is_empty() {
-                    fields.insert("claims".into(), Value::Object(claims).to_string().into());
-                }
-                if let Some(t) = auth_time {
-                    fields.insert("authTime".into(), t.into());
-                }
+            Decision::Approve(approval) => {
+                let fields = approval.authorization_fields();
+                let subject = approval.subject().to_string();
                 self.client
                     .auth_authorization_issue()
                     .body_map(|b| b.ticket(ticket).subject(subject).extra(fields))

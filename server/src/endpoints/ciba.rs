@@ -11,7 +11,7 @@ use authlete::operation::{backchannel_authentication, backchannel_authentication
 use authlete::{Authlete, EndpointResponse};
 
 use super::approval::Outcome;
-use super::client_auth::client_auth;
+use super::client_auth::{client_auth, without_bare_401};
 use crate::{ClientRequest, Error};
 
 /// `POST /bc-authorize`: a client asks to authenticate a user on the
@@ -54,7 +54,8 @@ pub enum BackchannelStep {
     IdentifyUser(Box<BackchannelRequest>),
 }
 
-/// A valid backchannel authentication request.
+/// A valid backchannel authentication request. Its `Debug` shows the
+/// answer's, which hides the hint (a `login_hint_token` is a credential).
 #[derive(Debug, Clone)]
 pub struct BackchannelRequest {
     /// Authlete's answer: the client, the scopes, the hint, the binding
@@ -141,7 +142,7 @@ impl BackchannelAuthenticationEndpoint {
             .await?
             .into_inner();
         Ok(match answer.next_after_client_auth(auth.used_basic) {
-            Next::Respond(r) => BackchannelStep::Done(r),
+            Next::Respond(r) => BackchannelStep::Done(without_bare_401(r)),
             Next::App(action) if action == "USER_IDENTIFICATION" => {
                 BackchannelStep::IdentifyUser(Box::new(BackchannelRequest { answer }))
             }

@@ -62,5 +62,17 @@ where
         return Ok(EndpointResponse::invalid_client_basic());
     }
     let answer = call(auth.parameters, auth.fields).await?;
-    Ok(answer.next_after_client_auth(auth.used_basic).or_server_error())
+    Ok(without_bare_401(answer.next_after_client_auth(auth.used_basic).or_server_error()))
+}
+
+/// A client endpoint's failed client authentication is `401` with a Basic
+/// challenge when the client tried HTTP Basic; otherwise `400` (RFC 6749
+/// §5.2), since a `401` must carry a challenge (RFC 9110 §15.5.2).
+pub(crate) fn without_bare_401(response: EndpointResponse) -> EndpointResponse {
+    if response.status() != http::StatusCode::UNAUTHORIZED || response.headers().contains_key(http::header::WWW_AUTHENTICATE) {
+        return response;
+    }
+    let mut response = response.into_http();
+    *response.status_mut() = http::StatusCode::BAD_REQUEST;
+    EndpointResponse::from_http(response)
 }

@@ -3,22 +3,23 @@
 //! sharing one mechanism: the request's HTTP parts go to the Authlete API,
 //! and its answer becomes the HTTP response by [`AuthleteAnswer::next`].
 //!
-//! | endpoint | type | Authlete APIs |
-//! |---|---|---|
-//! | authorization | [`AuthorizationEndpoint`] | `/auth/authorization`, then `/issue` or `/fail` |
-//! | pushed authorization requests | [`PushedAuthorizationEndpoint`] | `/pushed_auth_req` |
-//! | revocation | [`RevocationEndpoint`] | `/auth/revocation` |
-//! | a protected resource | [`ResourceServer`] | `/auth/introspection` |
-//! | RFC 7662 introspection | [`StandardIntrospectionEndpoint`] | `/auth/introspection/standard` |
-//! | userinfo | [`UserinfoEndpoint`] | `/auth/userinfo`, then `/issue` |
-//! | discovery and JWK Set | [`DiscoveryEndpoint`] | `/service/configuration`, `/service/jwks/get` |
-//! | device authorization (RFC 8628) | [`DeviceAuthorizationEndpoint`] | `/device/authorization` |
-//! | device verification (the user's browser) | [`DeviceVerification`] | `/device/verification`, then `/device/complete` |
-//! | CIBA backchannel authentication | [`BackchannelAuthenticationEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`, and `/complete` |
-//!
-//! The device flow's and CIBA's token requests go to the token endpoint
-//! ([`TokenEndpoint`](crate::TokenEndpoint)), which sends every grant to
-//! `/auth/token`.
+//! | endpoint | type | Authlete APIs | what your app provides |
+//! |---|---|---|---|
+//! | authorization | [`AuthorizationEndpoint`] | `/auth/authorization`, then `/issue` or `/fail` | login and consent pages, the [`Decision`] |
+//! | pushed authorization requests | [`PushedAuthorizationEndpoint`] | `/pushed_auth_req` | the request's form and client authentication |
+//! | revocation | [`RevocationEndpoint`] | `/auth/revocation` | the request's form and client authentication |
+//! | a protected resource | [`ResourceServer`] | `/auth/introspection` | the resource, served on [`Access::Granted`] |
+//! | RFC 7662 introspection | [`StandardIntrospectionEndpoint`] | `/auth/introspection/standard` | the resource server's authentication |
+//! | userinfo | [`UserinfoEndpoint`] | `/auth/userinfo`, then `/issue` | the user's claims ([`ClaimsProvider`](crate::ClaimsProvider)) |
+//! | discovery and JWK Set | [`DiscoveryEndpoint`] | `/service/configuration`, `/service/jwks/get` | nothing |
+//! | device authorization (RFC 8628) | [`DeviceAuthorizationEndpoint`] | `/device/authorization` | the request's form and client authentication |
+//! | device verification (the user's browser) | [`DeviceVerification`] | `/device/verification`, then `/device/complete` | login, the page showing the request, the [`Outcome`] |
+//! | CIBA backchannel authentication | [`BackchannelAuthenticationEndpoint`] | `/backchannel/authentication`, then `/issue` or `/fail`, and `/complete` | the user named by the hint, asking them on their device, the [`Outcome`]; in ping and push modes, sending the notification |
+//! | dynamic client registration and management (RFC 7591, 7592) | [`ClientRegistrationEndpoint`] | `/client/registration`, `/get`, `/update`, `/delete` | the JSON body and the bearer token |
+//! | OpenID Federation entity configuration and explicit registration | [`FederationEndpoint`] | `/federation/configuration`, `/federation/registration` | the request's body and content type |
+//! | grant management (FAPI) | [`GrantManagementEndpoint`] | `/gm` | the grant id from the path |
+//! | credential issuer metadata, JWT issuer metadata, JWK Set, offers by reference (OID4VCI) | [`CredentialIssuerEndpoint`] | `/vci/metadata`, `/vci/jwtissuer`, `/vci/jwks`, `/vci/offer/info` | the offer's identifier from the URI |
+//! | token (every grant, device and CIBA polling included) | [`TokenEndpoint`](crate::TokenEndpoint) | `/auth/token`, `/idtoken/reissue`, `/auth/token/issue`, `/auth/token/fail` | the password check, the user's claims |
 //!
 //! Each helper is built only when the spec in use has the operations it
 //! calls (the table's APIs; `cfg(authlete_operation = "..")`, from the
@@ -62,7 +63,7 @@ with_operations! {
         authlete_operation = "auth_authorization_fail"
     ) =>
     mod authorization;
-    pub use authorization::{AuthorizationEndpoint, AuthorizationStep, Decision, Interaction};
+    pub use authorization::{AuthorizationEndpoint, AuthorizationStep, Decision, Interaction, Session};
 }
 with_operations! {
     any(
@@ -74,9 +75,17 @@ with_operations! {
     mod client_auth;
 }
 with_operations! {
-    any(authlete_operation = "device_complete", authlete_operation = "backchannel_authentication_complete") =>
+    any(
+        authlete_operation = "auth_authorization_issue",
+        authlete_operation = "device_complete",
+        authlete_operation = "backchannel_authentication_complete"
+    ) =>
     mod approval;
-    pub use approval::{Approval, Outcome};
+    pub use approval::Approval;
+}
+with_operations! {
+    any(authlete_operation = "device_complete", authlete_operation = "backchannel_authentication_complete") =>
+    pub use approval::Outcome;
 }
 with_operations! {
     authlete_operation = "device_authorization" =>
@@ -87,6 +96,36 @@ with_operations! {
     all(authlete_operation = "device_verification", authlete_operation = "device_complete") =>
     mod device_verification;
     pub use device_verification::{DeviceCompletion, DeviceVerification, UserCode};
+}
+with_operations! {
+    all(
+        authlete_operation = "client_registration",
+        authlete_operation = "client_registration_get",
+        authlete_operation = "client_registration_update",
+        authlete_operation = "client_registration_delete"
+    ) =>
+    mod registration;
+    pub use registration::ClientRegistrationEndpoint;
+}
+with_operations! {
+    all(authlete_operation = "federation_configuration", authlete_operation = "federation_registration") =>
+    mod federation;
+    pub use federation::FederationEndpoint;
+}
+with_operations! {
+    authlete_operation = "gm" =>
+    mod grant_management;
+    pub use grant_management::GrantManagementEndpoint;
+}
+with_operations! {
+    all(
+        authlete_operation = "vci_metadata",
+        authlete_operation = "vci_jwtissuer",
+        authlete_operation = "vci_jwks",
+        authlete_operation = "vci_offer_info"
+    ) =>
+    mod credential_issuer;
+    pub use credential_issuer::CredentialIssuerEndpoint;
 }
 with_operations! {
     all(
