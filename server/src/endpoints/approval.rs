@@ -23,6 +23,7 @@ pub struct Approval {
     scopes: Option<Vec<String>>,
     sub: Option<String>,
     session_id: Option<String>,
+    extra: Map<String, Value>,
 }
 
 impl Approval {
@@ -36,6 +37,7 @@ impl Approval {
             scopes: None,
             sub: None,
             session_id: None,
+            extra: Map::new(),
         }
     }
 
@@ -82,6 +84,22 @@ impl Approval {
         self
     }
 
+    /// Any other field of the request by its wire name, for what has no
+    /// setter here: `properties` (extra properties of the tokens),
+    /// `verifiedClaimsForTx`, `consentedClaims`, `jwtAtClaims`,
+    /// `idtHeaderParams`, ... A setter's field wins over the same name here.
+    ///
+    /// ```
+    /// use authlete_server::endpoints::Approval;
+    /// let approval = Approval::new("alice")
+    ///     .with_field("properties", serde_json::json!([{"key": "tier", "value": "gold", "hidden": true}]));
+    /// # let _ = approval;
+    /// ```
+    pub fn with_field(mut self, name: impl Into<String>, value: Value) -> Self {
+        self.extra.insert(name.into(), value);
+        self
+    }
+
     /// The fields of `/auth/authorization/issue` besides the subject.
     pub(crate) fn authorization_fields(&self) -> Map<String, Value> {
         let mut fields = self.fields();
@@ -93,7 +111,7 @@ impl Approval {
 
     /// The fields besides the subject, by wire name.
     pub(crate) fn fields(&self) -> Map<String, Value> {
-        let mut fields = Map::new();
+        let mut fields = self.extra.clone();
         if !self.claims.is_empty() {
             fields.insert("claims".into(), Value::Object(self.claims.clone()).to_string().into());
         }
@@ -117,6 +135,8 @@ impl Approval {
 /// and `/backchannel/authentication/complete`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+// One per request, moved once: a box would only cost callers a `Box::new`.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     /// The user approved (`AUTHORIZED`).
     Approved(Approval),
@@ -160,6 +180,8 @@ mod tests {
         assert_eq!(fields["claims"], "{\"name\":\"Alice\"}");
         assert_eq!((fields["acr"].as_str(), fields["authTime"].as_i64(), fields["sub"].as_str()), (Some("a"), Some(7), Some("p")));
         assert_eq!(fields["scopes"][0], "openid");
+        let fields = Approval::new("a").with_field("acr", "x".into()).with_field("properties", Value::Array(vec![])).with_acr("y").fields();
+        assert_eq!((fields["acr"].as_str(), fields["properties"].as_array().map(Vec::len)), (Some("y"), Some(0)), "setters win");
         let (result, subject, fields) = Outcome::Denied(Some("no".into())).fields();
         assert_eq!((result, subject.as_str(), fields["errorDescription"].as_str()), ("ACCESS_DENIED", "", Some("no")));
     }

@@ -102,6 +102,8 @@ impl Interaction {
 
 /// The user's (or your session's) decision about an authorization request.
 #[derive(Debug, Clone)]
+// One per request, moved once: a box would only cost callers a `Box::new`.
+#[allow(clippy::large_enum_variant)]
 pub enum Decision {
     /// Approved: a code or tokens are issued for the approval's subject,
     /// with its claims, ACR, authentication time, narrowed scopes, `sub`
