@@ -273,50 +273,82 @@ async fn prompt_none_is_approved_only_for_a_fresh_consented_login_of_the_named_u
     let mock = MockAuthlete::start().await.unwrap();
     let endpoint = AuthorizationEndpoint::new(mock.client());
     let now = 1_700_000_000;
-    let interaction = |extra: serde_json::Value| {
-        let mut body =
-            json!({"action": "NO_INTERACTION", "ticket": "t", "scopes": [{"name": "openid"}, {"name": "email"}]});
+    let interaction = |action: &'static str, parameters: &'static str, extra: serde_json::Value| {
+        let mut body = json!({"action": action, "ticket": "t", "scopes": [{"name": "openid"}, {"name": "email"}], "claims": ["name"]});
         for (k, v) in extra.as_object().unwrap() {
             body[k] = v.clone();
         }
         mock.on_request::<auth_authorization::Builder>(move |_| MockReply::json(200, &body));
         let endpoint = endpoint.clone();
         async move {
-            match endpoint.handle("prompt=none".into()).await.unwrap() {
+            match endpoint.handle(parameters.into()).await.unwrap() {
                 AuthorizationStep::Interaction(i) => i,
                 other => panic!("{other:?}"),
             }
         }
     };
+    let none = |extra| interaction("NO_INTERACTION", "prompt=none", extra);
     let consented =
         || Session::logged_in("alice", now - 60).with_consented_scopes(vec!["openid".into(), "email".into()]);
     let reason = |d: Decision| match d {
         Decision::Deny(r) => r,
         Decision::Approve(a) => format!("approved {}", a.subject()),
     };
-    let plain = interaction(json!({})).await;
+    let plain = none(json!({})).await;
     assert!(plain.no_interaction);
     assert_eq!(reason(plain.decide_silently(&consented(), now)), "approved alice");
     assert_eq!(reason(plain.decide_silently(&Session::default(), now)), "NOT_LOGGED_IN");
     let partly = Session::logged_in("alice", now - 60).with_consented_scopes(vec!["openid".into()]);
     assert_eq!(reason(plain.decide_silently(&partly, now)), "CONSENT_REQUIRED", "no silent issue without consent");
-    let named = interaction(json!({"subject": "bob"})).await;
-    assert_eq!(reason(named.decide_silently(&consented(), now)), "DIFFERENT_SUBJECT");
-    let zero = interaction(json!({"maxAge": 0})).await;
+    let asking = interaction("INTERACTION", "prompt=consent", json!({})).await;
+    assert_eq!(reason(asking.decide_silently(&consented(), now)), "INTERACTION_REQUIRED", "not prompt=none");
+    for named in [json!({"subject": "bob"}), json!({"grantSubject": "bob"})] {
+        assert_eq!(reason(none(named).await.decide_silently(&consented(), now)), "DIFFERENT_SUBJECT");
+    }
+    // Authlete answers maxAge 0 for max_age=0 and for none: the request says which.
+    let absent = none(json!({"maxAge": 0})).await;
+    assert_eq!(absent.requested_max_age, None);
+    assert_eq!(reason(absent.decide_silently(&consented(), now)), "approved alice");
+    let zero = interaction("NO_INTERACTION", "prompt=none&max_age=0", json!({"maxAge": 0})).await;
+    assert_eq!(zero.requested_max_age, Some(0));
     assert_eq!(reason(zero.decide_silently(&consented(), now)), "EXCEEDS_MAX_AGE", "max_age=0 is not absent");
-    let hour = interaction(json!({"maxAge": 3600})).await;
+    let in_object = none(json!({"maxAge": 0, "requestObjectPayload": "{\"max_age\":0}"})).await;
+    assert_eq!(in_object.requested_max_age, Some(0));
+    let hour = none(json!({"maxAge": 3600})).await;
     assert_eq!(reason(hour.decide_silently(&consented(), now)), "approved alice");
-    let essential = interaction(json!({"acrs": ["urn:gold"], "acrEssential": true})).await;
+    let mut unknown_time = consented();
+    unknown_time.auth_time = None;
+    assert_eq!(reason(hour.decide_silently(&unknown_time, now)), "EXCEEDS_MAX_AGE");
+    let future = Session::logged_in("alice", now + 600).with_consented_scopes(vec!["openid".into(), "email".into()]);
+    assert_eq!(reason(hour.decide_silently(&future, now)), "EXCEEDS_MAX_AGE", "a login in the future");
+    let essential = none(json!({"acrs": ["urn:gold"], "acrEssential": true})).await;
     assert_eq!(reason(essential.decide_silently(&consented().with_acr("urn:silver"), now)), "ACR_NOT_SATISFIED");
-    assert_eq!(reason(essential.decide_silently(&consented().with_acr("urn:gold"), now)), "approved alice");
-    // The approval goes to /auth/authorization/issue with the session's facts.
+    let voluntary = none(json!({"acrs": ["urn:gold"]})).await;
+    assert_eq!(reason(voluntary.decide_silently(&consented().with_acr("urn:silver"), now)), "approved alice");
+    for beyond in [
+        json!({"dynamicScopes": [{"name": "payment", "value": "payment:1"}]}),
+        json!({"resources": ["https://rs.example"]}),
+        json!({"authorizationDetails": {"elements": [{"type": "payment_initiation"}]}}),
+        json!({"gmAction": "MERGE"}),
+        json!({"scopes": [{"name": "openid"}, {"description": "no name"}]}),
+    ] {
+        let request = none(beyond.clone()).await;
+        assert_eq!(reason(request.decide_silently(&consented(), now)), "CONSENT_REQUIRED", "{beyond}");
+    }
+    // The approval goes to /auth/authorization/issue with the session's
+    // facts, and only the claims Authlete listed.
+    let mut claims = serde_json::Map::new();
+    claims.insert("name".into(), "Alice".into());
+    claims.insert("birthdate".into(), "1990-01-01".into());
     mock.on_request::<auth_authorization_issue::Builder>(|_| {
         MockReply::json(200, &json!({"action": "LOCATION", "responseContent": "https://app/cb?code=c"}))
     });
-    endpoint.finish("t", essential.decide_silently(&consented().with_acr("urn:gold"), now)).await.unwrap();
+    let session = consented().with_acr("urn:gold").with_claims(claims);
+    endpoint.finish("t", essential.decide_silently(&session, now)).await.unwrap();
     let sent = &mock.calls_to::<auth_authorization_issue::Builder>()[0].body;
     assert_eq!(
         (sent["subject"].as_str(), sent["acr"].as_str(), sent["authTime"].as_i64()),
         (Some("alice"), Some("urn:gold"), Some(now - 60))
     );
+    assert_eq!(sent["claims"], "{\"name\":\"Alice\"}");
 }

@@ -164,3 +164,14 @@ async fn federation_serves_entity_statements_and_reads_registrations_by_content_
         (400, "application/json;charset=UTF-8")
     );
 }
+
+#[tokio::test]
+async fn a_registration_without_an_initial_token_is_challenged_without_an_error_code() {
+    let mock = MockAuthlete::start().await.unwrap();
+    mock.on_request::<client_registration::Builder>(|_| answer("UNAUTHORIZED", Some(r#"{"error":"invalid_token"}"#)));
+    let endpoint = ClientRegistrationEndpoint::new(mock.client());
+    let r = endpoint.register("{}".into(), None).await.unwrap();
+    assert_eq!(r.headers()["www-authenticate"], "Bearer");
+    let r = endpoint.register("{}".into(), Some("expired")).await.unwrap();
+    assert_eq!(r.headers()["www-authenticate"], "Bearer error=\"invalid_token\"");
+}

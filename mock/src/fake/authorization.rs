@@ -166,20 +166,31 @@ pub(super) fn issue(world: &mut World, call: &Call) -> MockReply {
     pending.grant = grant;
     let code = random_token();
     let location = redirect(&pending.redirect_uri, &[("code", Some(&code)), ("state", pending.state.as_deref())]);
-    let expires_at = world.now() + CODE_SECONDS;
+    let expires_at = world.now().saturating_add(CODE_SECONDS);
     world.codes.insert(code.clone(), Code { pending, expires_at });
     action("LOCATION", "a code is issued", json!({"responseContent": location, "authorizationCode": code}))
 }
 
 pub(super) fn fail(world: &mut World, call: &Call) -> MockReply {
     let Some(pending) = body_str(call, "ticket").and_then(|t| world.tickets.remove(t)) else { return unknown_ticket() };
+    // Authlete's reasons (AuthorizationFailRequest.Reason) and their errors.
     let error = match body_str(call, "reason").unwrap_or_default() {
-        "NOT_LOGGED_IN" | "LOGIN_REQUIRED" | "MAX_AGE_NOT_SUPPORTED" => "login_required",
+        "NOT_LOGGED_IN"
+        | "MAX_AGE_NOT_SUPPORTED"
+        | "EXCEEDS_MAX_AGE"
+        | "DIFFERENT_SUBJECT"
+        | "ACR_NOT_SATISFIED"
+        | "NOT_AUTHENTICATED" => "login_required",
         "CONSENT_REQUIRED" => "consent_required",
         "INTERACTION_REQUIRED" => "interaction_required",
         "ACCOUNT_SELECTION_REQUIRED" => "account_selection_required",
+        "INVALID_TARGET" => "invalid_target",
         "SERVER_ERROR" => "server_error",
-        _ => "access_denied",
+        "DENIED" | "UNKNOWN" => "access_denied",
+        other => {
+            let message = format!("[authlete-mock fake] `{other}` is not a reason Authlete knows");
+            return MockReply::error(400, "MOCK_MALFORMED", &message);
+        }
     };
     let description = body_str(call, "description").unwrap_or("the request was refused");
     error_redirect(&pending.redirect_uri, pending.state.as_deref(), error, description)

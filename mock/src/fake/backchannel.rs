@@ -114,8 +114,8 @@ pub(super) fn authentication(world: &mut World, call: &Call) -> MockReply {
 pub(super) fn issue(world: &mut World, call: &Call) -> MockReply {
     let interval = world.duration(world.service.backchannel_polling_interval.map(i64::from), 5);
     let now = world.now();
-    let Some(request) = by_ticket(world, call, false) else {
-        return action("INVALID_TICKET", "unknown or used ticket", json!({}));
+    let Some(request) = by_ticket(world, call, false).filter(|r| r.expires_at > now) else {
+        return action("INVALID_TICKET", "unknown, used or expired ticket", json!({}));
     };
     let auth_req_id = random_token();
     request.auth_req_id = Some(auth_req_id.clone());
@@ -149,9 +149,13 @@ pub(super) fn fail(world: &mut World, call: &Call) -> MockReply {
 }
 
 pub(super) fn complete(world: &mut World, call: &Call) -> MockReply {
+    let now = world.now();
     let Some(request) = by_ticket(world, call, true) else {
         return action("SERVER_ERROR", "unknown ticket, or no auth_req_id issued for it", json!({}));
     };
+    if request.expires_at <= now {
+        return action("SERVER_ERROR", "the request has expired", json!({}));
+    }
     if !matches!(request.decision, Decision::Pending) {
         return action("SERVER_ERROR", "the user has decided already", json!({}));
     }

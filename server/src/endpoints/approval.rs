@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 /// let approval = Approval::new("alice").with_claims(claims).with_acr("urn:mace:incommon:iap:silver").with_auth_time(1_700_000_000);
 /// assert_eq!(approval.subject(), "alice");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Approval {
     subject: String,
     claims: Map<String, Value>,
@@ -87,7 +87,10 @@ impl Approval {
     /// Any other field of the request by its wire name, for what has no
     /// setter here: `properties` (extra properties of the tokens),
     /// `verifiedClaimsForTx`, `consentedClaims`, `jwtAtClaims`,
-    /// `idtHeaderParams`, ... A setter's field wins over the same name here.
+    /// `idtHeaderParams`, ... A setter's field wins over the same name here,
+    /// and the names the helpers set themselves (`subject`, `ticket`,
+    /// `userCode`, `result`) are never sent from here: they would make a
+    /// second key in the body.
     ///
     /// ```
     /// use authlete_server::endpoints::Approval;
@@ -111,7 +114,9 @@ impl Approval {
 
     /// The fields besides the subject, by wire name.
     pub(crate) fn fields(&self) -> Map<String, Value> {
-        let mut fields = self.extra.clone();
+        const SET_BY_THE_HELPERS: &[&str] = &["subject", "ticket", "userCode", "result"];
+        let mut fields: Map<String, Value> =
+            self.extra.iter().filter(|(k, _)| !SET_BY_THE_HELPERS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
         if !self.claims.is_empty() {
             fields.insert("claims".into(), Value::Object(self.claims.clone()).to_string().into());
         }
@@ -128,6 +133,23 @@ impl Approval {
             fields.insert("sub".into(), sub.clone().into());
         }
         fields
+    }
+}
+
+/// The subject, ACR, time and scopes; of the claims, the session id and the
+/// other fields only their names (they may hold personal data or secrets).
+impl std::fmt::Debug for Approval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Approval")
+            .field("subject", &self.subject)
+            .field("claims", &self.claims.keys().collect::<Vec<_>>())
+            .field("acr", &self.acr)
+            .field("auth_time", &self.auth_time)
+            .field("scopes", &self.scopes)
+            .field("sub", &self.sub.as_ref().map(|_| "<set>"))
+            .field("session_id", &self.session_id.as_ref().map(|_| "<redacted>"))
+            .field("fields", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -182,6 +204,14 @@ mod tests {
         assert_eq!(fields["scopes"][0], "openid");
         let fields = Approval::new("a").with_field("acr", "x".into()).with_field("properties", Value::Array(vec![])).with_acr("y").fields();
         assert_eq!((fields["acr"].as_str(), fields["properties"].as_array().map(Vec::len)), (Some("y"), Some(0)), "setters win");
+        let sneaky = Approval::new("alice")
+            .with_field("subject", "mallory".into())
+            .with_field("ticket", "t2".into())
+            .with_field("userCode", "X".into())
+            .with_field("result", "AUTHORIZED".into());
+        assert!(sneaky.authorization_fields().is_empty(), "the helpers' own fields cannot be sent twice");
+        let shown = format!("{:?}", Approval::new("alice").with_session_id("sid-s3cret").with_field("accessToken", "at-s3cret".into()));
+        assert!(!shown.contains("s3cret") && shown.contains("accessToken"), "{shown}");
         let (result, subject, fields) = Outcome::Denied(Some("no".into())).fields();
         assert_eq!((result, subject.as_str(), fields["errorDescription"].as_str()), ("ACCESS_DENIED", "", Some("no")));
     }

@@ -31,6 +31,11 @@ pub struct Interaction {
     /// in and has consented already?); deny with `"NOT_LOGGED_IN"`,
     /// `"CONSENT_REQUIRED"`, ... otherwise.
     pub no_interaction: bool,
+    /// The request's `max_age` in seconds, `0` included. Authlete's
+    /// `maxAge` is `0` both for `max_age=0` and for no `max_age`, so a `0`
+    /// is read from the request's own parameters or request object; one
+    /// pushed (PAR) without a request object reads as absent.
+    pub requested_max_age: Option<i64>,
 }
 
 impl Interaction {
@@ -46,13 +51,21 @@ impl Interaction {
     /// when all of these hold (OpenID Connect Core §3.1.2.1, §3.1.2.3):
     ///
     /// - someone is logged in (else `NOT_LOGGED_IN`: `login_required`);
-    /// - the user is the one the request names (`DIFFERENT_SUBJECT`);
-    /// - the login is no older than `max_age`, `max_age=0` included
-    ///   (`EXCEEDS_MAX_AGE`: `login_required`);
+    /// - the user is the one the request (or the grant it names) is for
+    ///   (`DIFFERENT_SUBJECT`);
+    /// - the login is no older than the requested `max_age`
+    ///   ([`requested_max_age`](Self::requested_max_age), `0` included) and
+    ///   not in the future (`EXCEEDS_MAX_AGE`: `login_required`);
     /// - the login met an essential ACR the request asks for
     ///   (`ACR_NOT_SATISFIED`);
     /// - the user has consented to every requested scope
-    ///   (`CONSENT_REQUIRED`: `consent_required`).
+    ///   (`CONSENT_REQUIRED`: `consent_required`), and asks for nothing
+    ///   beyond scopes (dynamic scopes, authorization details, resources,
+    ///   grant management: `CONSENT_REQUIRED`).
+    ///
+    /// A request that is not `prompt=none` is `INTERACTION_REQUIRED`: the
+    /// user must be asked. The approval carries the session's claims that
+    /// Authlete lists for the ID token (`claims`), no others.
     ///
     /// ```
     /// # fn demo(interaction: &authlete_server::endpoints::Interaction, now: i64) {
@@ -63,12 +76,18 @@ impl Interaction {
     /// ```
     pub fn decide_silently(&self, session: &Session, now: i64) -> Decision {
         let deny = |reason: &str| Decision::Deny(reason.to_string());
+        if !self.no_interaction {
+            // The request asks for the user (login, consent, account choice).
+            return deny("INTERACTION_REQUIRED");
+        }
         let Some(subject) = &session.subject else { return deny("NOT_LOGGED_IN") };
-        if self.answer.subject.as_ref().is_some_and(|s| s != subject) {
+        let named = [&self.answer.subject, &self.answer.grant_subject];
+        if named.iter().any(|n| n.as_ref().is_some_and(|s| s != subject)) {
             return deny("DIFFERENT_SUBJECT");
         }
-        if let Some(max_age) = self.answer.max_age {
-            let fresh = session.auth_time.is_some_and(|t| now.saturating_sub(t) <= i64::from(max_age));
+        if let Some(max_age) = self.requested_max_age {
+            // A login in the future is no login the session can vouch for.
+            let fresh = session.auth_time.is_some_and(|t| t <= now && now - t <= max_age);
             if !fresh {
                 return deny("EXCEEDS_MAX_AGE");
             }
@@ -77,10 +96,26 @@ impl Interaction {
         if self.answer.acr_essential == Some(true) && !session.acr.as_ref().is_some_and(|a| acrs.contains(a)) {
             return deny("ACR_NOT_SATISFIED");
         }
-        if self.scopes().iter().any(|s| !session.consented_scopes.contains(s)) {
+        // Consent: every scope by name (a scope without one cannot have
+        // it), and nothing the session cannot have consented to: dynamic
+        // scopes, authorization details, resources, grant management.
+        let scopes: Option<Vec<&str>> = self.answer.scopes.iter().map(|s| s.name.as_deref()).collect();
+        let consented = scopes.is_some_and(|s| s.iter().all(|n| session.consented_scopes.iter().any(|c| c == n)));
+        let details = self.answer.authorization_details.as_ref().is_some_and(|d| {
+            let value = serde_json::to_value(d).unwrap_or(Value::Bool(true));
+            value.get("elements").and_then(Value::as_array).is_none_or(|e| !e.is_empty())
+        });
+        let beyond_scopes = !self.answer.dynamic_scopes.is_empty()
+            || details
+            || !self.answer.resources.is_empty()
+            || self.answer.gm_action.is_some();
+        if !consented || beyond_scopes {
             return deny("CONSENT_REQUIRED");
         }
-        let mut approval = Approval::new(subject.clone()).with_claims(session.claims.clone());
+        // Only the claims Authlete says the ID token may carry.
+        let claims: Map<String, Value> =
+            session.claims.iter().filter(|(k, _)| self.answer.claims.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut approval = Approval::new(subject.clone()).with_claims(claims);
         if let Some(t) = session.auth_time {
             approval = approval.with_auth_time(t);
         }
@@ -163,6 +198,19 @@ impl Session {
     }
 }
 
+/// The request's `max_age`: Authlete's when not zero, else the `max_age`
+/// of the parameters or of the request object, if any.
+fn requested_max_age(from_parameters: Option<i64>, answer: &AuthorizationResponse) -> Option<i64> {
+    if let Some(age) = answer.max_age.filter(|a| *a > 0) {
+        return Some(i64::from(age));
+    }
+    let from_object = || {
+        let payload: Value = serde_json::from_str(answer.request_object_payload.as_deref()?).ok()?;
+        payload.get("max_age")?.as_i64()
+    };
+    from_parameters.or_else(from_object).filter(|a| *a >= 0)
+}
+
 /// `GET`/`POST /authorize`.
 ///
 /// ```no_run
@@ -197,12 +245,16 @@ impl AuthorizationEndpoint {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn handle(&self, parameters: String) -> Result<AuthorizationStep, Error> {
+        let max_age_parameter = form_urlencoded::parse(parameters.as_bytes())
+            .find(|(k, _)| k == "max_age")
+            .and_then(|(_, v)| v.trim().parse::<i64>().ok());
         let answer = self.client.auth_authorization().body_map(|b| b.parameters(parameters)).send().await?.into_inner();
         Ok(match answer.next() {
             Next::Respond(r) => AuthorizationStep::Done(r),
             Next::App(action) if action == "INTERACTION" || action == "NO_INTERACTION" => {
                 AuthorizationStep::Interaction(Box::new(Interaction {
                     no_interaction: action == "NO_INTERACTION",
+                    requested_max_age: requested_max_age(max_age_parameter, &answer),
                     answer,
                 }))
             }

@@ -43,6 +43,7 @@ impl ClientRegistrationEndpoint {
     /// Failures to reach Authlete.
     pub async fn register(&self, metadata: String, initial_access_token: Option<&str>) -> Result<EndpointResponse, Error> {
         let token = initial_access_token.map(str::to_string);
+        let token_sent = token.is_some();
         let answer = self
             .client
             .client_registration()
@@ -55,7 +56,7 @@ impl ClientRegistrationEndpoint {
             })
             .send()
             .await?;
-        Ok(respond(&*answer))
+        Ok(respond(&*answer, token_sent))
     }
 
     /// The client's current registration (`/client/registration/get`).
@@ -67,7 +68,7 @@ impl ClientRegistrationEndpoint {
         let (client_id, token) = (client_id.to_string(), token.to_string());
         let answer =
             self.client.client_registration_get().body_map(move |b| b.client_id(client_id).token(token)).send().await?;
-        Ok(respond(&*answer))
+        Ok(respond(&*answer, true))
     }
 
     /// Replaces the client's metadata with `metadata`, the request's JSON
@@ -89,7 +90,7 @@ impl ClientRegistrationEndpoint {
             .body_map(move |b| b.client_id(client_id).token(token).json(metadata))
             .send()
             .await?;
-        Ok(respond(&*answer))
+        Ok(respond(&*answer, true))
     }
 
     /// Deletes the client (`/client/registration/delete`): `204`.
@@ -101,16 +102,18 @@ impl ClientRegistrationEndpoint {
         let (client_id, token) = (client_id.to_string(), token.to_string());
         let answer =
             self.client.client_registration_delete().body_map(move |b| b.client_id(client_id).token(token)).send().await?;
-        Ok(respond(&*answer))
+        Ok(respond(&*answer, true))
     }
 }
 
 /// The answer's response; a `401` gets the Bearer challenge RFC 7592 §2
-/// asks for (RFC 6750 §3: `invalid_token`).
-fn respond<A: AuthleteAnswer>(answer: &A) -> EndpointResponse {
+/// asks for: `invalid_token` for a token that failed, no error code when
+/// none was sent (RFC 6750 §3, §3.1).
+fn respond<A: AuthleteAnswer>(answer: &A, token_sent: bool) -> EndpointResponse {
     let mut response = answer.to_http_response();
     if response.status() == StatusCode::UNAUTHORIZED && !response.headers().contains_key(WWW_AUTHENTICATE) {
-        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+        let challenge = if token_sent { "Bearer error=\"invalid_token\"" } else { "Bearer" };
+        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
     response
 }
