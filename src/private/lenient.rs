@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
@@ -350,58 +350,112 @@ pub struct ViaValue<T>(pub T);
 
 impl<T: DeserializeOwned + Serialize> Lenient for ViaValue<T> {}
 
-// Values that did not fit, waiting for the object being decoded to put
-// them in its `extra`: field decoders run inside serde's derive, which
-// cannot reach a sibling field. Objects nest, so each takes only what was
-// stashed after it started (`stash_mark` / `take_stashed`).
-thread_local! {
-    static STASHED: std::cell::RefCell<Vec<(&'static str, Value)>> = const { std::cell::RefCell::new(Vec::new()) };
+/// A key of the object being decoded: the index of one of its fields, or
+/// the name of a key it does not know (copied only then).
+#[doc(hidden)]
+pub enum Key {
+    /// The field at this index of the type's own numbering.
+    Known(usize),
+    /// A key the type does not know, for its `extra`.
+    Unknown(String),
 }
 
-/// Where the stash of the object starting now begins.
+/// Reads an object's key with the type's own `index` (generated: the
+/// field's number for its wire name), so a known key is never copied.
+#[doc(hidden)]
+pub struct KeySeed<F>(pub F);
+
+impl<'de, F: FnOnce(&str) -> Option<usize>> DeserializeSeed<'de> for KeySeed<F> {
+    type Value = Key;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_identifier(KeyVisitor(self.0))
+    }
+}
+
+struct KeyVisitor<F>(F);
+
+impl<'de, F: FnOnce(&str) -> Option<usize>> Visitor<'de> for KeyVisitor<F> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+    #[inline]
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(match (self.0)(v) {
+            Some(i) => Key::Known(i),
+            None => Key::Unknown(v.to_owned()),
+        })
+    }
+    #[inline]
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key, E> {
+        Ok(match (self.0)(&v) {
+            Some(i) => Key::Known(i),
+            None => Key::Unknown(v),
+        })
+    }
+}
+
+/// Reads the value of a known field into its slot; a field given twice is
+/// an error, as serde's derive has it.
 #[doc(hidden)]
 #[inline]
-pub fn stash_mark() -> usize {
-    STASHED.with(|s| s.borrow().len())
+pub fn read<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut A,
+    slot: &mut Field<T>,
+    wire_name: &'static str,
+) -> Result<(), A::Error> {
+    if !matches!(slot, Field::Missing) {
+        return Err(serde::de::Error::duplicate_field(wire_name));
+    }
+    *slot = map.next_value()?;
+    Ok(())
 }
 
-/// Moves what was stashed since `mark` into `extra` (or drops it, when the
-/// object failed: `extra` is `None`).
+/// Keeps the value of an unknown key, as received.
 #[doc(hidden)]
 #[inline]
-pub fn take_stashed(mark: usize, extra: Option<&mut serde_json::Map<String, Value>>) {
-    STASHED.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.len() > mark {
-            let taken = s.split_off(mark);
-            if let Some(extra) = extra {
-                for (name, raw) in taken {
-                    extra.insert(name.to_string(), raw);
-                }
-            }
-        }
-    })
+pub fn keep<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    extra: &mut serde_json::Map<String, Value>,
+    name: String,
+) -> Result<(), A::Error> {
+    let value: Value = map.next_value()?;
+    extra.insert(name, value);
+    Ok(())
 }
 
-#[cold]
-fn stash(type_name: &'static str, wire_name: &'static str, raw: Value) {
-    unfit(type_name, wire_name);
-    STASHED.with(|s| s.borrow_mut().push((wire_name, raw)));
-}
-
-/// The typed value of an optional field; a value that did not fit is
-/// stashed for the object's `extra` under its wire name.
+/// The typed value of an optional field; a value that did not fit goes to
+/// the object's `extra` under its wire name.
 #[doc(hidden)]
 #[inline]
-pub fn optional<T>(field: Field<T>, type_name: &'static str, wire_name: &'static str) -> Option<T> {
+pub fn optional<T>(
+    field: Field<T>,
+    extra: &mut serde_json::Map<String, Value>,
+    type_name: &'static str,
+    wire_name: &'static str,
+) -> Option<T> {
     match field {
         Field::Missing => None,
         Field::Ok(v) => Some(v),
         Field::Raw(raw) => {
-            stash(type_name, wire_name, *raw);
+            keep_unfit(extra, type_name, wire_name, *raw);
             None
         }
     }
+}
+
+#[cold]
+fn keep_unfit(
+    extra: &mut serde_json::Map<String, Value>,
+    type_name: &'static str,
+    wire_name: &'static str,
+    raw: Value,
+) {
+    unfit(type_name, wire_name);
+    extra.insert(wire_name.to_string(), raw);
 }
 
 /// The typed value of a required field, or why there is none.
@@ -450,6 +504,77 @@ mod tests {
     fn read<T: Lenient>(v: Value) -> Field<T> {
         // (`null` reads as Missing.)
         serde_json::from_value(v).unwrap()
+    }
+
+    /// An object decoded the way rule `lenient_decoding` generates it.
+    #[derive(Debug, PartialEq)]
+    struct Object {
+        count: Option<i64>,
+        name: Option<String>,
+        extra: serde_json::Map<String, Value>,
+    }
+
+    impl<'de> Deserialize<'de> for Object {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Object;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object (Object)")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+                    fn index(key: &str) -> Option<usize> {
+                        match key.len() {
+                            4 => match key {
+                                "name" => Some(1),
+                                _ => None,
+                            },
+                            5 => match key {
+                                "count" => Some(0),
+                                _ => None,
+                            },
+                            _ => None,
+                        }
+                    }
+                    let mut kept = serde_json::Map::new();
+                    let (mut count, mut name) = (Field::<i64>::Missing, Field::<String>::Missing);
+                    while let Some(key) = map.next_key_seed(KeySeed(index))? {
+                        match key {
+                            Key::Known(0) => super::read(&mut map, &mut count, "count")?,
+                            Key::Known(1) => super::read(&mut map, &mut name, "name")?,
+                            Key::Known(_) => unreachable!(),
+                            Key::Unknown(k) => keep(&mut map, &mut kept, k)?,
+                        }
+                    }
+                    Ok(Object {
+                        count: optional(count, &mut kept, "Object", "count"),
+                        name: optional(name, &mut kept, "Object", "name"),
+                        extra: kept,
+                    })
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn keys_are_matched_escaped_or_not_and_the_rest_is_kept() {
+        // `\u0063ount` is `count`: serde_json hands over an unescaped copy.
+        let o: Object = serde_json::from_str(r#"{"\u0063ount": "7", "nam": 1, "name": ["x"]}"#).unwrap();
+        assert_eq!(o.count, Some(7));
+        assert_eq!(o.name, None);
+        assert_eq!(o.extra, json!({"nam": 1, "name": ["x"]}).as_object().unwrap().clone());
+        // From a `Value` (what buffered nested objects go through) too.
+        let o: Object = serde_json::from_value(json!({"count": 3, "other": null})).unwrap();
+        assert_eq!((o.count, o.extra.get("other")), (Some(3), Some(&Value::Null)));
+    }
+
+    #[test]
+    fn a_field_given_twice_is_an_error_and_a_non_object_is_one() {
+        let e = serde_json::from_str::<Object>(r#"{"count": 1, "count": 2}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate field `count`"), "{e}");
+        let e = serde_json::from_str::<Object>("[1]").unwrap_err();
+        assert!(e.to_string().contains("expected an object (Object)"), "{e}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::{derives, has_serde_flag, last_segment, open_string_enums::StringEnum, option_inner, types_module};
 use proc_macro2::TokenStream;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Every object type that keeps unknown fields (a flattened `extra` map)
 /// gets a `Deserialize` that reads each field through
@@ -62,20 +62,24 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
             continue;
         }
         let ident = s.ident.clone();
-        // serde's derive (in `remote` form: it builds `Self` directly) reads
-        // the keys and the unknown ones into `extra`; each known field goes
-        // through a decoder of ours that reads `crate::private::lenient::Field` and
-        // stashes a value that does not fit, which `extra` takes at the end.
-        let mut wire_fields: Vec<TokenStream> = Vec::new();
-        let mut decoders: Vec<TokenStream> = Vec::new();
+        // A visitor of our own: each key is matched to a field's number
+        // without copying it, each known field is read into a
+        // `crate::private::lenient::Field` slot, an unknown key goes
+        // straight into `extra`, and a value that does not fit joins it
+        // when the object is built.
+        let mut slots: Vec<TokenStream> = Vec::new();
+        let mut arms: Vec<TokenStream> = Vec::new();
+        let mut by_length: BTreeMap<usize, Vec<TokenStream>> = BTreeMap::new();
+        let mut values: Vec<TokenStream> = Vec::new();
+        let mut extra_field: Option<syn::Ident> = None;
         for f in s.fields.iter() {
             let Some(fi) = f.ident.clone() else { continue };
-            let ty = &f.ty;
             if is_extra(f) {
-                wire_fields.push(quote::quote! {
-                    #[serde(flatten)]
-                    #fi: #ty,
-                });
+                assert!(
+                    last_segment(&f.ty).is_some_and(|(n, _)| n == "Map"),
+                    "rule lenient_decoding: `{name}.extra` is not a `serde_json::Map`; the decoder puts raw values in one"
+                );
+                extra_field = Some(fi);
                 continue;
             }
             let (rename, default) = serde_field_attrs(&f.attrs);
@@ -89,23 +93,26 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
                 if direct { inner.clone() } else { syn::parse_quote!(crate::private::lenient::ViaValue<#inner>) };
             let unwrap = if direct { quote::quote!() } else { quote::quote!(.map(|v| v.0)) };
             let unwrap_required = if direct { quote::quote!() } else { quote::quote!(.0) };
-            let decoder = quote::format_ident!("lenient_field_{}", decoders.len());
-            let decoder_name = decoder.to_string();
-            let read = quote::quote! {
-                let field = <crate::private::lenient::Field<#read_ty> as ::serde::Deserialize>::deserialize(deserializer)?;
-            };
-            let (body, default_attr) = match (optional, default) {
-                (true, _) => (
-                    quote::quote! { Ok(crate::private::lenient::optional(field, #name, #wire) #unwrap) },
-                    quote::quote!(default,),
-                ),
+            let slot = quote::format_ident!("field_{}", slots.len());
+            let number = proc_macro2::Literal::usize_unsuffixed(slots.len());
+            slots.push(quote::quote! {
+                let mut #slot: crate::private::lenient::Field<#read_ty> = crate::private::lenient::Field::Missing;
+            });
+            arms.push(quote::quote! {
+                crate::private::lenient::Key::Known(#number) => crate::private::lenient::read(&mut map, &mut #slot, #wire)?,
+            });
+            by_length
+                .entry(wire.len())
+                .or_default()
+                .push(quote::quote!(#wire => ::std::option::Option::Some(#number),));
+            let value = match (optional, default) {
+                (true, _) => {
+                    quote::quote! { crate::private::lenient::optional(#slot, &mut kept, #name, #wire) #unwrap }
+                }
                 (false, Some(default)) => {
-                    let (call, attr) = match default {
-                        Some(path) => {
-                            let text = quote::ToTokens::to_token_stream(&path).to_string().replace(' ', "");
-                            (quote::quote!(#path), quote::quote!(default = #text,))
-                        }
-                        None => (quote::quote!(::std::default::Default::default), quote::quote!(default,)),
+                    let call = match default {
+                        Some(path) => quote::quote!(#path),
+                        None => quote::quote!(::std::default::Default::default),
                     };
                     // The default is only left out of the output when the
                     // field skips it; otherwise a raw value kept in `extra`
@@ -114,34 +121,31 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
                         a.path().is_ident("serde")
                             && quote::ToTokens::to_token_stream(a).to_string().contains("skip_serializing_if")
                     });
-                    let body = if skips_default {
-                        quote::quote! { Ok(crate::private::lenient::optional(field, #name, #wire) #unwrap .unwrap_or_else(#call)) }
+                    if skips_default {
+                        quote::quote! { crate::private::lenient::optional(#slot, &mut kept, #name, #wire) #unwrap .unwrap_or_else(#call) }
                     } else {
                         quote::quote! {
-                            match field {
-                                crate::private::lenient::Field::Missing => Ok(#call()),
-                                some => Ok(crate::private::lenient::required::<_, D::Error>(some, #name, #wire)? #unwrap_required),
+                            match #slot {
+                                crate::private::lenient::Field::Missing => #call(),
+                                some => crate::private::lenient::required::<_, A::Error>(some, #name, #wire)? #unwrap_required,
                             }
                         }
-                    };
-                    (body, attr)
+                    }
                 }
-                (false, None) => (
-                    quote::quote! { Ok(crate::private::lenient::required::<_, D::Error>(field, #name, #wire)? #unwrap_required) },
-                    quote::quote!(),
-                ),
+                (false, None) => {
+                    quote::quote! { crate::private::lenient::required::<_, A::Error>(#slot, #name, #wire)? #unwrap_required }
+                }
             };
-            decoders.push(quote::quote! {
-                fn #decoder<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<#ty, D::Error> {
-                    #read
-                    #body
-                }
-            });
-            wire_fields.push(quote::quote! {
-                #[serde(#default_attr rename = #wire, deserialize_with = #decoder_name)]
-                #fi: #ty,
-            });
+            values.push(quote::quote!(#fi: #value,));
         }
+        let extra_field = extra_field.expect("an object type keeps an `extra` map");
+        // Keys are told apart by length first: one comparison of a number
+        // instead of one of a string for every field of another length.
+        let length_arms = by_length.iter().map(|(len, names)| {
+            let len = proc_macro2::Literal::usize_unsuffixed(*len);
+            quote::quote! { #len => match key { #(#names)* _ => ::std::option::Option::None }, }
+        });
+        let expecting = format!("an object ({name})");
         // The struct keeps `Serialize` (and the rest); decoding is ours.
         for a in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
             let kept: Vec<syn::Path> = a
@@ -159,23 +163,37 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
         added.push(syn::parse_quote! {
             impl<'de> ::serde::Deserialize<'de> for #ident {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    #(#decoders)*
-                    #[derive(::serde::Deserialize)]
-                    #[serde(remote = #name)]
-                    struct Wire {
-                        #(#wire_fields)*
-                    }
-                    let mark = crate::private::lenient::stash_mark();
-                    match Wire::deserialize(deserializer) {
-                        Ok(mut value) => {
-                            crate::private::lenient::take_stashed(mark, Some(&mut value.extra));
-                            Ok(value)
+                    struct Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                        type Value = #ident;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(#expecting)
                         }
-                        Err(e) => {
-                            crate::private::lenient::take_stashed(mark, None);
-                            Err(e)
+                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
+                            fn index(key: &str) -> ::std::option::Option<usize> {
+                                match key.len() {
+                                    #(#length_arms)*
+                                    _ => ::std::option::Option::None,
+                                }
+                            }
+                            let mut kept = ::serde_json::Map::new();
+                            #(#slots)*
+                            while let ::std::option::Option::Some(key) = map.next_key_seed(crate::private::lenient::KeySeed(index))? {
+                                match key {
+                                    #(#arms)*
+                                    crate::private::lenient::Key::Known(_) => {
+                                        map.next_value::<::serde::de::IgnoredAny>()?;
+                                    }
+                                    crate::private::lenient::Key::Unknown(name) => crate::private::lenient::keep(&mut map, &mut kept, name)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(#ident {
+                                #(#values)*
+                                #extra_field: kept,
+                            })
                         }
                     }
+                    deserializer.deserialize_map(Visitor)
                 }
             }
         });
