@@ -124,3 +124,24 @@ fn federation_entity_statements_are_served_as_such_and_their_errors_as_json() {
     let Next::Respond(r) = par.next() else { panic!() };
     assert_eq!(r.headers()["content-type"], "application/json;charset=UTF-8");
 }
+
+#[test]
+fn a_client_endpoints_failed_client_authentication_challenges_only_basic() {
+    // Device authorization's `UNAUTHORIZED` is its client authentication
+    // failing: 401 with a Basic challenge after Basic, 400 otherwise (a 401
+    // must carry a challenge), and left as mapped where no client
+    // authenticates.
+    let unauthorized = authlete::operation::device_authorization::Success::builder()
+        .action("UNAUTHORIZED")
+        .response_content(r#"{"error":"invalid_client"}"#)
+        .build()
+        .unwrap();
+    let Next::Respond(basic) = unauthorized.next_after_client_auth(true) else { panic!() };
+    assert_eq!(basic.status().as_u16(), 401);
+    assert_eq!(basic.headers()["www-authenticate"], r#"Basic realm="token""#);
+    let Next::Respond(post) = unauthorized.next_after_client_auth(false) else { panic!() };
+    assert_eq!((post.status().as_u16(), post.body()), (400, r#"{"error":"invalid_client"}"#));
+    assert!(post.headers().get("www-authenticate").is_none());
+    let Next::Respond(plain) = unauthorized.next() else { panic!() };
+    assert_eq!(plain.status().as_u16(), 401);
+}

@@ -71,14 +71,16 @@ pub trait AuthleteAnswer {
     /// # Ok::<(), authlete::types::error::ConversionError>(())
     /// ```
     fn next(&self) -> Next {
-        next(self, false)
+        next(self, None)
     }
 
-    /// [`next`](Self::next) for an endpoint where the client may have
-    /// authenticated with HTTP Basic: `INVALID_CLIENT` (and a client
-    /// endpoint's `UNAUTHORIZED`) is then a 401 with a challenge.
+    /// [`next`](Self::next) for an endpoint the client authenticates to:
+    /// `INVALID_CLIENT` (and a client endpoint's `UNAUTHORIZED`) is a 401
+    /// with a Basic challenge when the client tried HTTP Basic, and
+    /// otherwise a 400 (RFC 6749 §5.2), since a 401 must carry a challenge
+    /// (RFC 9110 §15.5.2).
     fn next_after_client_auth(&self, client_used_basic: bool) -> Next {
-        next(self, client_used_basic)
+        next(self, Some(client_used_basic))
     }
 
     /// The HTTP response for this answer, when the caller has no logic of
@@ -185,7 +187,10 @@ pub fn mapping(action: &str) -> Option<Mapping> {
     })
 }
 
-fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next {
+/// `client_used_basic`: `None` where no client authenticates, otherwise
+/// whether it tried HTTP Basic.
+fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_auth: Option<bool>) -> Next {
+    let client_used_basic = client_auth == Some(true);
     let action = answer.action().unwrap_or_default();
     let content = answer.response_content();
     let response = match mapping(action) {
@@ -197,7 +202,13 @@ fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next
             challenge(status_code(status), content)
         }
         Some(Mapping::Status(status)) => {
-            let status = status_code(status);
+            // A client endpoint's `UNAUTHORIZED` (device authorization,
+            // CIBA) is its client authentication failing: treated as
+            // `INVALID_CLIENT` is.
+            let status = match status_code(status) {
+                StatusCode::UNAUTHORIZED if client_auth == Some(false) => StatusCode::BAD_REQUEST,
+                status => status,
+            };
             let r = match content {
                 Some(body) if status.is_success() && A::SUCCESS_MEDIA_TYPE.is_some() => {
                     EndpointResponse::new(status, body.to_string(), A::SUCCESS_MEDIA_TYPE)
@@ -206,9 +217,6 @@ fn next<A: AuthleteAnswer + ?Sized>(answer: &A, client_used_basic: bool) -> Next
                 None if status.is_success() => EndpointResponse::json(status, ""),
                 None => EndpointResponse::server_error(),
             };
-            // A client endpoint's `UNAUTHORIZED` (device authorization,
-            // CIBA) is its client authentication failing: challenge a
-            // client that tried HTTP Basic, as for `INVALID_CLIENT`.
             if status == StatusCode::UNAUTHORIZED && client_used_basic {
                 r.with_basic_challenge()
             } else {

@@ -11,7 +11,7 @@ use authlete::operation::{backchannel_authentication, backchannel_authentication
 use authlete::{Authlete, EndpointResponse};
 
 use super::approval::Outcome;
-use super::client_auth::{client_auth, without_bare_401};
+use super::client_auth::client_auth;
 use crate::{ClientRequest, Error};
 
 /// `POST /bc-authorize`: a client asks to authenticate a user on the
@@ -142,7 +142,7 @@ impl BackchannelAuthenticationEndpoint {
             .await?
             .into_inner();
         Ok(match answer.next_after_client_auth(auth.used_basic) {
-            Next::Respond(r) => BackchannelStep::Done(without_bare_401(r)),
+            Next::Respond(r) => BackchannelStep::Done(r),
             Next::App(action) if action == "USER_IDENTIFICATION" => {
                 BackchannelStep::IdentifyUser(Box::new(BackchannelRequest { answer }))
             }
