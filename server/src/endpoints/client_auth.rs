@@ -62,17 +62,24 @@ where
         return Ok(EndpointResponse::invalid_client_basic());
     }
     let answer = call(auth.parameters, auth.fields).await?;
-    Ok(without_bare_401(answer.next_after_client_auth(auth.used_basic).or_server_error()))
+    Ok(answer.next_after_client_auth(auth.used_basic).or_server_error())
 }
 
-/// A client endpoint's failed client authentication is `401` with a Basic
-/// challenge when the client tried HTTP Basic; otherwise `400` (RFC 6749
-/// §5.2), since a `401` must carry a challenge (RFC 9110 §15.5.2).
-pub(crate) fn without_bare_401(response: EndpointResponse) -> EndpointResponse {
-    if response.status() != http::StatusCode::UNAUTHORIZED || response.headers().contains_key(http::header::WWW_AUTHENTICATE) {
-        return response;
-    }
-    let mut response = response.into_http();
-    *response.status_mut() = http::StatusCode::BAD_REQUEST;
-    EndpointResponse::from_http(response)
+/// The `handle` of an endpoint that only forwards a client's request to one
+/// Authlete operation (`parameters` and the client's fields) and answers
+/// with what Authlete says: [`client_request`] over `$operation`.
+macro_rules! forward_client_request {
+    ($endpoint:ident, $input:ident, $operation:ident) => {
+        $crate::endpoints::client_auth::client_request($input, |parameters, fields| async move {
+            Ok($endpoint
+                .client
+                .$operation()
+                .body_map(move |b| b.parameters(parameters).extra(fields))
+                .send()
+                .await?
+                .into_inner())
+        })
+        .await
+    };
 }
+pub(crate) use forward_client_request;

@@ -5,7 +5,7 @@
 
 use authlete::{Authlete, EndpointResponse};
 
-use super::client_auth::client_request;
+use super::client_auth::forward_client_request;
 use crate::{ClientRequest, Error};
 
 /// `POST /device_authorization`: a device asks for a device code and a user
@@ -37,15 +37,6 @@ impl DeviceAuthorizationEndpoint {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn handle(&self, input: ClientRequest) -> Result<EndpointResponse, Error> {
-        client_request(input, |parameters, fields| async move {
-            Ok(self
-                .client
-                .device_authorization()
-                .body_map(move |b| b.parameters(parameters).extra(fields))
-                .send()
-                .await?
-                .into_inner())
-        })
-        .await
+        forward_client_request!(self, input, device_authorization)
     }
 }

@@ -1,6 +1,6 @@
 //! The pushed authorization request endpoint (RFC 9126).
 
-use super::client_auth::client_request;
+use super::client_auth::forward_client_request;
 use authlete::Authlete;
 use authlete::EndpointResponse;
 
@@ -34,15 +34,6 @@ impl PushedAuthorizationEndpoint {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn handle(&self, input: ClientRequest) -> Result<EndpointResponse, Error> {
-        client_request(input, |parameters, fields| async move {
-            Ok(self
-                .client
-                .pushed_auth_req()
-                .body_map(move |b| b.parameters(parameters).extra(fields))
-                .send()
-                .await?
-                .into_inner())
-        })
-        .await
+        forward_client_request!(self, input, pushed_auth_req)
     }
 }

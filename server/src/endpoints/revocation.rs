@@ -1,6 +1,6 @@
 //! The revocation endpoint (RFC 7009).
 
-use super::client_auth::client_request;
+use super::client_auth::forward_client_request;
 use authlete::Authlete;
 use authlete::EndpointResponse;
 
@@ -25,15 +25,6 @@ impl RevocationEndpoint {
     /// # Errors
     /// Failures to reach Authlete.
     pub async fn handle(&self, input: ClientRequest) -> Result<EndpointResponse, Error> {
-        client_request(input, |parameters, fields| async move {
-            Ok(self
-                .client
-                .auth_revocation()
-                .body_map(move |b| b.parameters(parameters).extra(fields))
-                .send()
-                .await?
-                .into_inner())
-        })
-        .await
+        forward_client_request!(self, input, auth_revocation)
     }
 }
