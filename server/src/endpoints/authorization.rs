@@ -127,11 +127,7 @@ impl Interaction {
 
     /// The requested scopes, by name.
     pub fn scopes(&self) -> Vec<String> {
-        let json = serde_json::to_value(&self.answer).unwrap_or_default();
-        json["scopes"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|s| s["name"].as_str().or_else(|| s.as_str()).map(str::to_string)).collect())
-            .unwrap_or_default()
+        self.answer.scopes.iter().filter_map(|s| s.name.clone()).collect()
     }
 }
 
