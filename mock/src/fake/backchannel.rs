@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::json;
 
 use super::keys::random_token;
-use super::pending::{decide, redeem, Decision, Polled};
+use super::pending::{decide_once, redeem, Decision, Polled, Refused};
 use super::token::authenticate;
 use super::world::{form, has, scope_objects, supported_scopes, Grant, World};
 use super::{action, body_str, oauth_error};
@@ -34,6 +34,9 @@ impl Polled for BackchannelRequest {
     }
     fn expires_at(&self) -> i64 {
         self.expires_at
+    }
+    fn record(&mut self, grant: Grant, decision: Decision) {
+        (self.grant, self.decision) = (grant, decision);
     }
 }
 
@@ -153,19 +156,14 @@ pub(super) fn complete(world: &mut World, call: &Call) -> MockReply {
     let Some(request) = by_ticket(world, call, true) else {
         return action("SERVER_ERROR", "unknown ticket, or no auth_req_id issued for it", json!({}));
     };
-    if request.expires_at <= now {
-        return action("SERVER_ERROR", "the request has expired", json!({}));
-    }
-    if !matches!(request.decision, Decision::Pending) {
-        return action("SERVER_ERROR", "the user has decided already", json!({}));
-    }
-    match decide(&request.grant, call) {
-        Ok((grant, decision)) => {
-            (request.grant, request.decision) = (grant, decision);
+    match decide_once(request, now, call) {
+        Ok(()) => {
             let fields = json!({"authReqId": request.auth_req_id});
             action("NO_ACTION", "poll mode: the client polls the token endpoint", fields)
         }
-        Err(message) => action("SERVER_ERROR", &message, json!({})),
+        Err(Refused::Expired) => action("SERVER_ERROR", "the request has expired", json!({})),
+        Err(Refused::DecidedAlready) => action("SERVER_ERROR", "the user has decided already", json!({})),
+        Err(Refused::Invalid(message)) => action("SERVER_ERROR", &message, json!({})),
     }
 }
 

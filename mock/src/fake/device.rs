@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::json;
 
 use super::keys::random_token;
-use super::pending::{decide, redeem, Decision, Polled};
+use super::pending::{decide_once, redeem, Decision, Polled, Refused};
 use super::token::authenticate;
 use super::world::{form, has, scope_objects, supported_scopes, without_nulls, Grant, World};
 use super::{action, body_str, oauth_error};
@@ -34,6 +34,9 @@ impl Polled for DeviceRequest {
     }
     fn expires_at(&self) -> i64 {
         self.expires_at
+    }
+    fn record(&mut self, grant: Grant, decision: Decision) {
+        (self.grant, self.decision) = (grant, decision);
     }
 }
 
@@ -135,18 +138,11 @@ pub(super) fn complete(world: &mut World, call: &Call) -> MockReply {
     let Some(request) = by_user_code(world, call) else {
         return action("USER_CODE_NOT_EXIST", "unknown user code", json!({}));
     };
-    if request.expires_at <= now {
-        return action("USER_CODE_EXPIRED", "the user code has expired", json!({}));
-    }
-    if !matches!(request.decision, Decision::Pending) {
-        return action("USER_CODE_NOT_EXIST", "the user has decided already", json!({}));
-    }
-    match decide(&request.grant, call) {
-        Ok((grant, decision)) => {
-            (request.grant, request.decision) = (grant, decision);
-            action("SUCCESS", "the decision is recorded", json!({}))
-        }
-        Err(message) => action("INVALID_REQUEST", &message, json!({})),
+    match decide_once(request, now, call) {
+        Ok(()) => action("SUCCESS", "the decision is recorded", json!({})),
+        Err(Refused::Expired) => action("USER_CODE_EXPIRED", "the user code has expired", json!({})),
+        Err(Refused::DecidedAlready) => action("USER_CODE_NOT_EXIST", "the user has decided already", json!({})),
+        Err(Refused::Invalid(message)) => action("INVALID_REQUEST", &message, json!({})),
     }
 }
 

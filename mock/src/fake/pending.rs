@@ -25,6 +25,8 @@ pub(super) trait Polled {
     fn grant(&self) -> &Grant;
     fn decision(&self) -> Decision;
     fn expires_at(&self) -> i64;
+    /// Keeps the user's decision and the grant as approved.
+    fn record(&mut self, grant: Grant, decision: Decision);
 }
 
 /// `grant` as the user approved it: the subject, the ID token's `sub`, the
@@ -48,7 +50,28 @@ pub(super) fn approve(grant: &Grant, call: &Call) -> Result<Grant, String> {
 
 /// The decision of a `/device/complete` or `/backchannel/authentication/complete`
 /// body, and the grant it approves.
-pub(super) fn decide(grant: &Grant, call: &Call) -> Result<(Grant, Decision), String> {
+/// Why the user's decision was not recorded.
+pub(super) enum Refused {
+    Expired,
+    DecidedAlready,
+    Invalid(String),
+}
+
+/// Records the user's decision in `call` on `request`: once, and only before
+/// it expires.
+pub(super) fn decide_once(request: &mut impl Polled, now: i64, call: &Call) -> Result<(), Refused> {
+    if request.expires_at() <= now {
+        return Err(Refused::Expired);
+    }
+    if !matches!(request.decision(), Decision::Pending) {
+        return Err(Refused::DecidedAlready);
+    }
+    let (grant, decision) = decide(request.grant(), call).map_err(Refused::Invalid)?;
+    request.record(grant, decision);
+    Ok(())
+}
+
+fn decide(grant: &Grant, call: &Call) -> Result<(Grant, Decision), String> {
     match body_str(call, "result") {
         Some("AUTHORIZED") => Ok((approve(grant, call)?, Decision::Approved)),
         Some("ACCESS_DENIED") => Ok((grant.clone(), Decision::Denied)),
