@@ -6,6 +6,13 @@
 # own Cargo.lock.
 #
 #   benches/build/downstream.sh BEFORE [AFTER=HEAD] [ROUNDS=2] [--release]
+#   benches/build/downstream.sh --floor [AFTER=HEAD] [ROUNDS=2] [--release]
+#
+# With --floor, BEFORE is the floor: an app with AFTER's own dependencies
+# (its `[dependencies]` less the optional ones, plus what the default
+# features turn on: `tracing`, ring for rustls) and no `authlete`, whose
+# `main` makes the same call with reqwest and serde by hand. What the app
+# pays above it is what `authlete` itself costs.
 #
 # Prints one line per build and the medians; the last round's `--timings`
 # reports stay in $WORK/app-<commit>/target/cargo-timings/.
@@ -17,12 +24,22 @@ unset CARGO_TARGET_DIR CARGO_BUILD_TARGET_DIR RUSTC_WRAPPER CARGO_BUILD_RUSTC_WR
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 release=()
 args=()
+floor=
 for a in "$@"; do
-  if [ "$a" = --release ]; then release=(--release); else args+=("$a"); fi
+  case "$a" in
+    --release) release=(--release) ;;
+    --floor) floor=1 ;;
+    *) args+=("$a") ;;
+  esac
 done
-before=${args[0]:?usage: downstream.sh BEFORE [AFTER] [ROUNDS] [--release]}
-after=${args[1]:-HEAD}
-rounds=${args[2]:-2}
+if [ -n "$floor" ]; then
+  after=${args[0]:-HEAD}
+  rounds=${args[1]:-2}
+else
+  before=${args[0]:?usage: downstream.sh BEFORE|--floor [AFTER] [ROUNDS] [--release]}
+  after=${args[1]:-HEAD}
+  rounds=${args[2]:-2}
+fi
 work=${WORK:-${TMPDIR:-/tmp}/authlete-downstream}
 mkdir -p "$work"
 
@@ -61,7 +78,61 @@ RS
   echo "$sha"
 }
 
-a=$(prepare "$before")
+# The floor of `after`: its runtime dependencies, no authlete.
+prepare_floor() {
+  local rev=$1 sha deps
+  sha=$(git -C "$repo" rev-parse --short "$rev")
+  rm -rf "$work/app-floor-$sha"
+  mkdir -p "$work/app-floor-$sha/src"
+  git -C "$repo" show "$sha:Cargo.lock" > "$work/app-floor-$sha/Cargo.lock"
+  deps=$(git -C "$repo" show "$sha:Cargo.toml" \
+    | awk '/^\[/ {on = ($0 == "[dependencies]"); next} on && /=/ && !/optional = true/')
+  grep -q '^rustls = .*"std"' <<< "$deps" || { echo "downstream.sh: no rustls dependency to give ring to" >&2; exit 1; }
+  grep -q '^tokio = .*features = \[' <<< "$deps" || { echo "downstream.sh: no tokio dependency to give the app's features to" >&2; exit 1; }
+  # The features the app adds (tokio's) and the default ones turn on (ring).
+  deps=$(sed 's/^\(rustls = .*features = \[\)/\1"ring", /; s/^\(tokio = .*features = \[\)/\1"macros", "rt-multi-thread", /' <<< "$deps")
+  cat > "$work/app-floor-$sha/Cargo.toml" <<TOML
+[package]
+name = "app"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+$deps
+tracing = "0.1"
+
+[workspace]
+TOML
+  cat > "$work/app-floor-$sha/src/main.rs" <<'RS'
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Request<'a> {
+    access_token: &'a str,
+    refresh_token: &'a str,
+}
+#[derive(serde::Deserialize, Debug)]
+struct Answer {
+    action: Option<String>,
+}
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let url = std::env::var("AUTHLETE_BASE_URL")?;
+    let answer: Answer = reqwest::Client::new()
+        .post(format!("{url}/api/1/idtoken/reissue"))
+        .json(&Request { access_token: "at", refresh_token: "rt" })
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!("{:?}", answer.action);
+    Ok(())
+}
+RS
+  echo "floor-$sha"
+}
+
+if [ -n "$floor" ]; then a=$(prepare_floor "$after"); else a=$(prepare "$before"); fi
 b=$(prepare "$after")
 # Downloads before the clock starts, for both.
 for sha in "$a" "$b"; do (cd "$work/app-$sha" && cargo fetch -q); done
