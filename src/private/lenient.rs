@@ -398,8 +398,9 @@ impl<'de, F: FnOnce(&str) -> Option<usize>> Visitor<'de> for KeyVisitor<F> {
     }
 }
 
-/// Reads the value of a known field into its slot; a field given twice is
-/// an error, as serde's derive has it.
+/// Reads the value of a known field into its slot. A field given twice
+/// with a value both times is an error, as with serde's derive; a `null`
+/// reads as absent, so a second value after it is taken.
 #[doc(hidden)]
 #[inline]
 pub fn read<'de, A: MapAccess<'de>, T: Lenient>(
@@ -542,7 +543,9 @@ mod tests {
                         match key {
                             Key::Known(0) => super::read(&mut map, &mut count, "count")?,
                             Key::Known(1) => super::read(&mut map, &mut name, "name")?,
-                            Key::Known(_) => unreachable!(),
+                            Key::Known(_) => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
                             Key::Unknown(k) => keep(&mut map, &mut kept, k)?,
                         }
                     }
@@ -570,9 +573,12 @@ mod tests {
     }
 
     #[test]
-    fn a_field_given_twice_is_an_error_and_a_non_object_is_one() {
+    fn a_field_given_twice_is_an_error_unless_first_null_and_a_non_object_is_one() {
         let e = serde_json::from_str::<Object>(r#"{"count": 1, "count": 2}"#).unwrap_err();
         assert!(e.to_string().contains("duplicate field `count`"), "{e}");
+        // `null` is absent: the value after it is the field's.
+        let o: Object = serde_json::from_str(r#"{"count": null, "count": 2}"#).unwrap();
+        assert_eq!(o.count, Some(2));
         let e = serde_json::from_str::<Object>("[1]").unwrap_err();
         assert!(e.to_string().contains("expected an object (Object)"), "{e}");
     }

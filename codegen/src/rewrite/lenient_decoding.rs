@@ -127,13 +127,13 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
                         quote::quote! {
                             match #slot {
                                 crate::private::lenient::Field::Missing => #call(),
-                                some => crate::private::lenient::required::<_, A::Error>(some, #name, #wire)? #unwrap_required,
+                                some => crate::private::lenient::required::<_, __A::Error>(some, #name, #wire)? #unwrap_required,
                             }
                         }
                     }
                 }
                 (false, None) => {
-                    quote::quote! { crate::private::lenient::required::<_, A::Error>(#slot, #name, #wire)? #unwrap_required }
+                    quote::quote! { crate::private::lenient::required::<_, __A::Error>(#slot, #name, #wire)? #unwrap_required }
                 }
             };
             values.push(quote::quote!(#fi: #value,));
@@ -146,6 +146,8 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
             quote::quote! { #len => match key { #(#names)* _ => ::std::option::Option::None }, }
         });
         let expecting = format!("an object ({name})");
+        // The visitor's own names start with `__`, as serde's do: a schema
+        // type may be called `Visitor` or `A`.
         // The struct keeps `Serialize` (and the rest); decoding is ours.
         for a in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
             let kept: Vec<syn::Path> = a
@@ -162,14 +164,14 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
         }
         added.push(syn::parse_quote! {
             impl<'de> ::serde::Deserialize<'de> for #ident {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    struct Visitor;
-                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    struct __Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                         type Value = #ident;
                         fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                             f.write_str(#expecting)
                         }
-                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
+                        fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<#ident, __A::Error> {
                             fn index(key: &str) -> ::std::option::Option<usize> {
                                 match key.len() {
                                     #(#length_arms)*
@@ -193,7 +195,7 @@ pub fn lenient_decoding(file: &mut syn::File, enums: &[StringEnum]) -> usize {
                             })
                         }
                     }
-                    deserializer.deserialize_map(Visitor)
+                    deserializer.deserialize_map(__Visitor)
                 }
             }
         });
