@@ -30,11 +30,21 @@ if [[ -n "${REQWEST_PATCH:-}" ]]; then
   rm -rf "$patched" && mkdir -p "$(dirname "$patched")" && cp -r "$src" "$patched"
   patch -s -d "$patched" -p1 < "$REQWEST_PATCH"
   export CARGO_TARGET_DIR=target/reqwest-patched/target
+  # A patch rewrites reqwest's entry in Cargo.lock: the tree's own is put back.
+  cp Cargo.lock target/reqwest-patched/Cargo.lock.orig
+  restore_lock() { cp target/reqwest-patched/Cargo.lock.orig Cargo.lock; }
   cargo_args=(--config "patch.crates-io.reqwest.path=\"$patched\"")
   label="reqwest+$(basename "$REQWEST_PATCH" .patch)"
 fi
-bin=$(cargo "${cargo_args[@]}" bench --bench load --no-run --message-format=json 2>/dev/null \
-  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)
+build_log=$(mktemp)
+if ! cargo "${cargo_args[@]}" bench --bench load --no-run --message-format=json > "$build_log.json" 2> "$build_log"; then
+  cat "$build_log" >&2
+  [[ -n "${REQWEST_PATCH:-}" ]] && restore_lock
+  exit 1
+fi
+[[ -n "${REQWEST_PATCH:-}" ]] && restore_lock
+bin=$(sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' "$build_log.json" | tail -n1)
+rm -f "$build_log" "$build_log.json"
 
 tmp=$(mktemp -d)
 "$here/nginx-render.sh" "$PORT" "$tmp" > "$tmp/nginx.conf"
