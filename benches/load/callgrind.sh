@@ -46,11 +46,7 @@ fi
 bin=$(sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' "$build_log.json" | tail -n1)
 rm -f "$build_log" "$build_log.json"
 
-tmp=$(mktemp -d)
-"$here/nginx-render.sh" "$PORT" "$tmp" > "$tmp/nginx.conf"
-nginx -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf"
-trap 'kill -QUIT "$(cat "$tmp/nginx.pid")" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do curl -sf -o /dev/null -X POST "$url/api/1/idtoken/reissue" && break; sleep 0.1; done
+. "$here/nginx-start.sh"
 
 instructions() { # client, concurrency, calls
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" --bench --url "$url" --only "$1" \

@@ -34,11 +34,7 @@ need wrk wrk
 need node nodejs
 need npm npm
 
-tmp=$(mktemp -d)
-"$here/nginx-render.sh" "$PORT" "$tmp" > "$tmp/nginx.conf"
-nginx -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf"
-trap 'kill -QUIT "$(cat "$tmp/nginx.pid")" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do curl -sf -o /dev/null -X POST "$url/api/1/idtoken/reissue" && break; sleep 0.1; done
+. "$here/nginx-start.sh"
 
 echo "== wrk (the server's limit)" >&2
 cat > "$tmp/post.lua" <<'LUA'
