@@ -46,13 +46,39 @@ fn run() -> Result<(), String> {
     // The folder, so a retained file that appears is seen too.
     println!("cargo:rerun-if-changed=openapi");
     let operations = generated(&manifest_dir)?;
-    operation_cfgs(&manifest_dir, &operations)
+    let compiled: Vec<String> =
+        operations.into_iter().filter(|(_, features)| compiled(features)).map(|(name, _)| name).collect();
+    operation_cfgs(&manifest_dir, &compiled)
+}
+
+/// Whether this build compiles an operation with these group features
+/// (none: every build does).
+fn compiled(features: &[String]) -> bool {
+    features.is_empty()
+        || features.iter().any(|f| {
+            let var = format!("CARGO_FEATURE_{}", f.to_ascii_uppercase().replace('-', "_"));
+            std::env::var_os(var).is_some()
+        })
+}
+
+/// `(operation, group features)` from lines of `operations.txt`.
+#[cfg_attr(feature = "codegen", allow(dead_code))]
+fn operation_lines(text: &str) -> Vec<(String, Vec<String>)> {
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            let name = parts.next()?.to_string();
+            let features = parts.next().map(|f| f.split(',').map(str::to_string).collect()).unwrap_or_default();
+            Some((name, features))
+        })
+        .collect()
 }
 
 /// The files the crate and its tests include, by the names of the
-/// variables that give their paths; returns the spec's operations.
+/// variables that give their paths; returns the spec's operations and
+/// their group features.
 #[cfg(not(feature = "codegen"))]
-fn generated(manifest_dir: &Path) -> Result<Vec<String>, String> {
+fn generated(manifest_dir: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
     use std::io::BufRead;
     for env in [SPEC_ENV, RETAINED_ENV] {
         if std::env::var_os(env).is_some_and(|v| !v.is_empty()) {
@@ -91,11 +117,11 @@ fn generated(manifest_dir: &Path) -> Result<Vec<String>, String> {
     spec_paths(&spec_path, retained_path.as_deref());
     let operations = dir.join("operations.txt");
     println!("cargo:rerun-if-changed={}", operations.display());
-    Ok(read(&operations)?.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+    Ok(operation_lines(&read(&operations)?))
 }
 
 #[cfg(feature = "codegen")]
-fn generated(manifest_dir: &Path) -> Result<Vec<String>, String> {
+fn generated(manifest_dir: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
     use authlete_codegen::checked_in;
 
     let (spec_path, chosen) = match std::env::var_os(SPEC_ENV).filter(|v| !v.is_empty()) {
@@ -119,8 +145,25 @@ fn generated(manifest_dir: &Path) -> Result<Vec<String>, String> {
     };
     let retained = retained_path.as_deref().map(read).transpose()?;
 
-    let options = authlete_codegen::Options { baseline: std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some() };
+    // The group features this manifest declares: an operation whose tags
+    // have none (another spec's) is compiled in every build.
+    let manifest_path = manifest_dir.join("Cargo.toml");
+    println!("cargo:rerun-if-changed={}", manifest_path.display());
+    let declared = authlete_codegen::manifest::declared_features(&read(&manifest_path)?);
+    let options = authlete_codegen::Options {
+        baseline: std::env::var_os("CARGO_FEATURE_BENCH_BASELINE").is_some(),
+        declared_features: Some(declared.clone()),
+    };
     let output = authlete_codegen::generate_with_retained(&text, retained.as_deref(), &options)?;
+    let undeclared: Vec<&str> =
+        output.features.iter().filter(|(f, _)| !declared.contains(f)).map(|(f, _)| f.as_str()).collect();
+    if !undeclared.is_empty() {
+        let message = format!("Cargo.toml does not declare the group features {}", undeclared.join(", "));
+        if !chosen && retained_env.is_none() && manifest_dir.join("xtask").is_dir() {
+            return Err(format!("{message}: run `cargo xtask generate`"));
+        }
+        println!("cargo:warning=authlete: {message}; their operations are compiled in every build");
+    }
 
     if !chosen && retained_env.is_none() {
         // What the crate compiles without this feature must be this. Outside
@@ -202,7 +245,8 @@ fn operation_cfgs(manifest_dir: &Path, operations: &[String]) -> Result<(), Stri
     let missing: Vec<String> = wanted.into_iter().filter(|w| !operations.contains(w)).collect();
     if !missing.is_empty() {
         println!(
-            "cargo::warning=authlete: the spec has no operation {}: the hand-written code that needs it is left out",
+            "cargo::warning=authlete: this build has no operation {} (its group feature is off, or the spec lacks it): \
+             the hand-written code that needs it is left out",
             missing.join(", ")
         );
     }

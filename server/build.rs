@@ -25,7 +25,8 @@ fn main() {
     } else {
         let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
         println!(
-            "cargo::warning=authlete-server: the spec has no operation {}: the helpers that need it are left out",
+            "cargo::warning=authlete-server: the authlete client has no operation {} (its group feature is off, or \
+             the spec lacks it): the helpers that need it are left out",
             names.join(", ")
         );
     }

@@ -27,9 +27,19 @@ pub fn files(output: &Output, fingerprint: &str) -> Result<Vec<(&'static str, St
         (SOURCE, format!("{header}{}", output.source)),
         ("test_tables.rs", format!("{header}{}", output.test_tables)),
         ("authlete_api.normalised.json", serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())? + "\n"),
-        ("operations.txt", output.operations.iter().map(|o| format!("{o}\n")).collect()),
+        ("operations.txt", output.operations.iter().map(|(name, features)| operation_line(name, features)).collect()),
         ("normalisation.log", output.log.join("\n") + "\n"),
     ])
+}
+
+/// A line of `operations.txt`: the operation's Rust name, then the
+/// features that compile it, comma-separated (none: every build).
+fn operation_line(name: &str, features: &[String]) -> String {
+    if features.is_empty() {
+        format!("{name}\n")
+    } else {
+        format!("{name} {}\n", features.join(","))
+    }
 }
 
 #[cfg(test)]
@@ -43,13 +53,14 @@ mod tests {
             test_tables: String::new(),
             baseline: None,
             normalised_spec: "{}".into(),
-            operations: vec!["auth_token".into()],
+            operations: vec![("auth_token".into(), vec!["api-token-endpoint".into()]), ("ping".into(), vec![])],
+            features: vec![("api-token-endpoint".into(), "Token Endpoint".into())],
             log: vec![],
         };
         let files = files(&output, "fnv1a64:0123456789abcdef").unwrap();
         assert_eq!(files[0].0, SOURCE);
         assert!(files[0].1.lines().next().unwrap().contains("(spec fingerprint fnv1a64:0123456789abcdef)"));
         assert!(files[0].1.ends_with("pub mod types {}\n"));
-        assert_eq!(files.iter().find(|f| f.0 == "operations.txt").unwrap().1, "auth_token\n");
+        assert_eq!(files.iter().find(|f| f.0 == "operations.txt").unwrap().1, "auth_token api-token-endpoint\nping\n");
     }
 }

@@ -26,6 +26,7 @@
 pub mod checked_in;
 mod emit;
 pub mod env_path;
+pub mod manifest;
 pub mod normalise;
 pub mod retained;
 pub mod rewrite;
@@ -33,10 +34,14 @@ pub mod spec;
 pub mod strip;
 
 /// Options that come from the `authlete` crate's features.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Also emit the plain typify types (the decode benchmark's baseline).
     pub baseline: bool,
+    /// The operation group features the crate's manifest declares (`None`:
+    /// one per tag of the spec). An operation whose tags have none is
+    /// compiled in every build.
+    pub declared_features: Option<std::collections::BTreeSet<String>>,
 }
 
 /// What [`generate`] makes of a spec.
@@ -50,9 +55,12 @@ pub struct Output {
     pub baseline: Option<String>,
     /// The normalised spec, as JSON (tests check the surface against it).
     pub normalised_spec: String,
-    /// Every operation's Rust method name (its normalised `operationId`):
-    /// the build script turns them into `cfg(authlete_operation = "..")`.
-    pub operations: Vec<String>,
+    /// Every operation's Rust method name (its normalised `operationId`)
+    /// and the features that compile it (none: every build): the build
+    /// script turns those a build compiles into `cfg(authlete_operation = "..")`.
+    pub operations: Vec<(String, Vec<String>)>,
+    /// One operation group feature per tag of the spec: `(feature, tag)`.
+    pub features: Vec<(String, String)>,
     /// One line per change of every rule, and per rule on the code its count.
     pub log: Vec<String>,
 }
@@ -86,7 +94,8 @@ pub fn generate_with_retained(
     }
     log.extend(normalise::normalise(&mut doc));
     let dropped = retained::marks(&doc, emit::docs::type_name);
-    let generated = emit::progenitor::progenitor_source(&doc, dropped, &mut log)?;
+    let declared = options.declared_features.as_ref();
+    let generated = emit::progenitor::progenitor_source(&doc, dropped, declared, &mut log)?;
     log.push(format!("public generated items with only the fallback doc: {}", generated.undocumented));
     let baseline = if options.baseline {
         let mut closed = spec::parse(spec_text)?;
@@ -97,23 +106,31 @@ pub fn generate_with_retained(
         None
     };
     let normalised_spec = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
-    let mut operations: Vec<String> = doc
+    let mut operations: Vec<(String, Vec<String>)> = doc
         .get("paths")
         .and_then(serde_json::Value::as_object)
         .into_iter()
         .flat_map(|paths| paths.values())
         .filter_map(serde_json::Value::as_object)
         .flat_map(|item| item.values())
-        .filter_map(|op| op.get("operationId").and_then(serde_json::Value::as_str).map(str::to_string))
+        .filter_map(|op| {
+            let name = op.get("operationId").and_then(serde_json::Value::as_str)?.to_string();
+            Some((
+                name,
+                rewrite::operation_groups_behind_features::operation_features(op, declared).into_iter().collect(),
+            ))
+        })
         .collect();
     operations.sort();
     operations.dedup();
+    let features = rewrite::operation_groups_behind_features::spec_features(&doc).into_iter().collect();
     Ok(Output {
         source: generated.source,
         test_tables: generated.test_tables,
         baseline,
         normalised_spec,
         operations,
+        features,
         log,
     })
 }

@@ -54,6 +54,7 @@ fn a_rule_that_must_apply_and_changes_nothing_fails_naming_it() {
         enums: Vec::new(),
         dropped: Default::default(),
         unmatched: Vec::new(),
+        groups: Default::default(),
     };
     let e = rewrite::apply(&mut code, rewrite::Phase::After, &mut Vec::new()).unwrap_err();
     assert!(e.contains("explicit_call_context") && e.contains("retries_rebuild_the_request"), "{e}");

@@ -9,6 +9,8 @@ pub(crate) mod decode;
 mod pages;
 mod request;
 pub(crate) mod transport;
+// Unused in a build whose operation groups have no path parameter (or no operation).
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
 pub(crate) mod url;
 
 pub use pages::{Items, Paged, PagedItems, Pages};

@@ -101,6 +101,8 @@ impl<B: std::fmt::Debug> std::fmt::Debug for Request<B> {
 }
 
 impl<B> Request<B> {
+    // Unused in a build without operations.
+    #[cfg_attr(not(feature = "full"), allow(dead_code))]
     pub(crate) fn new(builder: B) -> Self {
         Self { builder, timeouts: None, retry: None, headers: None }
     }

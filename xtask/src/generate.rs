@@ -27,6 +27,11 @@ pub fn generate() -> Result<Vec<String>, String> {
             changed.push(format!("{}/{name}", checked_in::DIR));
         }
     }
+    let manifest_path = root.join("Cargo.toml");
+    let manifest = read(&manifest_path)?;
+    if write_if_changed(&manifest_path, &authlete_codegen::manifest::with_features(&manifest, &output.features)?)? {
+        changed.push("Cargo.toml (operation group features)".into());
+    }
     Ok(changed)
 }
 
@@ -42,6 +47,7 @@ mod tests {
             baseline: None,
             normalised_spec: "{}".into(),
             operations: Vec::new(),
+            features: Vec::new(),
             log: Vec::new(),
         };
         let print = fingerprint::fingerprint("openapi: 3.0.0\n", None);

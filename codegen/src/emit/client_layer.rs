@@ -51,7 +51,11 @@ struct Op {
 /// Also returns the tables the spec-driven tests include
 /// (`AUTHLETE_TEST_TABLES`): they name everything by its public path, so no
 /// user's build compiles them.
-pub fn client_layer(file: &syn::File, spec: &Value) -> Result<(String, String), String> {
+pub fn client_layer(
+    file: &syn::File,
+    spec: &Value,
+    groups: &crate::rewrite::Groups,
+) -> Result<(String, String), String> {
     let builders = builder_module(file)?;
     let methods = client_methods(file);
     let mut ops = Vec::new();
@@ -118,7 +122,9 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<(String, String), 
         let operation = quote! { ::authlete::raw::builder::#builder<'static> };
         let decode_success = decoder(&op.success, quote! { <#operation as ::authlete::Operation>::Success });
         let decode_error = decoder(&op.error, quote! { <#operation as ::authlete::Operation>::ErrorBody });
+        let cfg = groups.op_cfg(&op.builder.to_string());
         table.push(quote! {
+            #cfg
             crate::ApiOperation { name: #name_str, id: #id, method: #http_method, path: #path }
         });
         test_rows.push(quote! {
@@ -139,15 +145,17 @@ pub fn client_layer(file: &syn::File, spec: &Value) -> Result<(String, String), 
             }
         });
     }
-    out.extend(by_operation(&ops, file));
+    out.extend(by_operation(&ops, file, groups));
     let (answers, answer_rows) = answers(&ops, file, spec, &index);
     out.extend(answers);
     let count = table.len();
     out.extend(quote! {
-        /// Every operation of the spec this crate was built from.
-        pub(crate) const OPERATIONS: [crate::ApiOperation; #count] = [#(#table),*];
+        /// Every operation of the spec this crate was built from that this
+        /// build's features compile.
+        pub(crate) const OPERATIONS: &[crate::ApiOperation] = &[#(#table),*];
     });
-    let file: syn::File = syn::parse2(out).map_err(|e| format!("client layer is not valid Rust: {e}"))?;
+    let mut file: syn::File = syn::parse2(out).map_err(|e| format!("client layer is not valid Rust: {e}"))?;
+    groups.gate(&mut file.items, crate::rewrite::operation_groups_behind_features::Scope::Top);
     let answer_count = answer_rows.len();
     let tests: syn::File = syn::parse2(quote! {
         /// One operation, and what the spec-driven tests do with it.
@@ -349,7 +357,7 @@ fn answers(
 /// rather than by the schema. The hand-written layer reaches the types it
 /// needs this way, so it builds from any generator's spec, whatever its
 /// schemas are called or whether they are inline.
-fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
+fn by_operation(ops: &[Op], file: &syn::File, groups: &crate::rewrite::Groups) -> TokenStream {
     let modules = ops.iter().map(|op| {
         let m = &op.method_name;
         let qualify = |ty: &syn::Type| -> TokenStream {
@@ -384,8 +392,10 @@ fn by_operation(ops: &[Op], file: &syn::File) -> TokenStream {
         });
         let doc = format!("The types of [`Authlete::{m}`](crate::Authlete::{m}).");
         let builder = &op.builder;
+        let cfg = groups.op_cfg(&builder.to_string());
         quote! {
             #[doc = #doc]
+            #cfg
             pub mod #m {
                 #[allow(unused_imports)]
                 use super::super::{ByteStream, types};
@@ -663,7 +673,7 @@ fn send_types(send: &syn::ImplItemFn) -> Option<(syn::Type, syn::Type)> {
 }
 
 /// The string in `OperationInfo { operation_id: "..." }` inside `send`.
-fn operation_id(send: &syn::ImplItemFn) -> Option<String> {
+pub(crate) fn operation_id(send: &syn::ImplItemFn) -> Option<String> {
     struct Finder(Option<String>);
     impl<'ast> Visit<'ast> for Finder {
         fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {

@@ -161,7 +161,12 @@ fn operation_doc(
     let id = f.spec_id.clone().unwrap_or_else(|| "none (named by the path rule)".into());
     lines.push(format!("- spec `operationId`: `{id}`"));
     if !f.tags.is_empty() {
-        lines.push(format!("- tag: {}", f.tags.join(", ")));
+        let tags: Vec<String> = f
+            .tags
+            .iter()
+            .map(|t| format!("{t} (feature `{}`)", crate::rewrite::operation_groups_behind_features::feature_of_tag(t)))
+            .collect();
+        lines.push(format!("- tag: {}", tags.join(", ")));
     }
     let params: Vec<&Value> =
         f.op.get("parameters").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();

@@ -12,6 +12,7 @@ use crate::rewrite::{Code, Phase};
 pub fn progenitor_source(
     spec: &Value,
     dropped: crate::retained::Dropped,
+    declared: Option<&std::collections::BTreeSet<String>>,
     log: &mut Vec<String>,
 ) -> Result<Generated, String> {
     let api: openapiv3::OpenAPI =
@@ -42,10 +43,11 @@ pub fn progenitor_source(
         .map_err(|e| format!("progenitor failed: {e}"))?;
 
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
-    let mut code = Code { file, enums: Vec::new(), dropped, unmatched: Vec::new() };
+    let mut code = Code { file, enums: Vec::new(), dropped, unmatched: Vec::new(), groups: Default::default() };
     crate::rewrite::apply(&mut code, Phase::Before, log)?;
+    code.groups = crate::rewrite::Groups::new(&code.file, spec, declared);
     let undocumented = crate::emit::docs::document(&mut code.file, spec, &code.enums);
-    let (layer, operation_rows) = crate::emit::client_layer::client_layer(&code.file, spec)?;
+    let (layer, operation_rows) = crate::emit::client_layer::client_layer(&code.file, spec, &code.groups)?;
     let inventory = crate::emit::test_tables::inventory(&code.file, spec, &code.enums);
     // Last: the layer above calls the `send_in` these make of each `send`.
     crate::rewrite::apply(&mut code, Phase::After, log)?;

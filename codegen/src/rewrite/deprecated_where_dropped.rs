@@ -163,7 +163,7 @@ mod tests {
             variants: vec![(syn::parse_quote!(A), "A".into()), (syn::parse_quote!(B), "B".into())],
             unknown: syn::parse_quote!(Unknown),
         }];
-        Code { file, enums, dropped, unmatched: vec![] }
+        Code { file, enums, dropped, unmatched: vec![], groups: Default::default() }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod lenient_decoding;
 pub mod linear_builder_conversions;
 pub mod non_exhaustive_structs;
 pub mod open_string_enums;
+pub mod operation_groups_behind_features;
 pub mod operations_compiled_where_called;
 pub mod optional_flattened_maps;
 pub mod plain_setters;
@@ -27,6 +28,7 @@ pub mod unset_messages_without_strings;
 pub mod urls_from_the_parsed_base;
 
 pub use open_string_enums::StringEnum;
+pub use operation_groups_behind_features::Groups;
 
 /// The generated code as the rules see it.
 pub struct Code {
@@ -40,6 +42,9 @@ pub struct Code {
     /// Items a rule was told to change and did not find: the build fails
     /// naming them.
     pub unmatched: Vec<String>,
+    /// Which operation group features compile which items (rule
+    /// [`operation_groups_behind_features`], and the client layer).
+    pub groups: Groups,
 }
 
 /// When a rule runs: before the documentation and the client layer read
@@ -194,6 +199,13 @@ pub const RULES: &[Rule] = &[
         phase: Phase::After,
         expect: Expect::Always,
         apply: |c| operations_compiled_where_called::operations_compiled_where_called(&mut c.file),
+    },
+    Rule {
+        name: "operation_groups_behind_features",
+        phase: Phase::After,
+        // A spec whose operations have no tags has no groups.
+        expect: Expect::WhenPresent,
+        apply: |c| operation_groups_behind_features::operation_groups_behind_features(&mut c.file, &c.groups),
     },
 ];
 
