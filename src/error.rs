@@ -9,12 +9,10 @@ use http::StatusCode;
 pub const SNIPPET_BYTES: usize = 256;
 
 /// Everything that can go wrong when calling Authlete.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// Authlete answered with its error body (`resultCode`, `resultMessage`).
-    #[error("Authlete answered {status} to {operation}: [{}] {}",
-        result_code.as_deref().unwrap_or("-"), result_message.as_deref().unwrap_or("-"))]
     Api {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
@@ -28,7 +26,6 @@ pub enum Error {
 
     /// A status the operation does not document, or an error without
     /// Authlete's body (an HTML page from a proxy, an empty 404).
-    #[error("Authlete answered {status} to {operation}{}", snippet_suffix(.snippet, *.body_len))]
     Status {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
@@ -45,8 +42,6 @@ pub enum Error {
     /// The answer was a redirect (3xx). The client follows none: a
     /// redirected `POST` would carry client secrets and authorization codes
     /// to wherever `Location` points (see the client's docs).
-    #[error("Authlete answered {status} to {operation}, a redirect to {}; redirects are not followed",
-        location_host.as_deref().unwrap_or("a location without a host"))]
     Redirect {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
@@ -59,28 +54,23 @@ pub enum Error {
 
     /// The request could not be sent or the answer not read (connection
     /// refused or reset, DNS failure, TLS).
-    #[error("transport error calling {operation}: {source}")]
     Transport {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// What failed.
-        #[source]
         source: TransportError,
     },
 
     /// The connect, per-attempt or total timeout ran out.
-    #[error("{operation} timed out")]
     Timeout {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
         /// What failed.
-        #[source]
         source: TransportError,
     },
 
     /// A success came with a body that does not decode. The body is not
     /// kept: a success body can carry end users' tokens.
-    #[error("cannot decode the answer to {operation} ({body_len} bytes): {source}")]
     Decode {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
@@ -89,13 +79,11 @@ pub enum Error {
         /// The body's length in bytes.
         body_len: usize,
         /// Where and how the body failed to decode.
-        #[source]
         source: DecodeError,
     },
 
     /// The body is larger than the client's limit
     /// ([`AuthleteBuilder::max_body_bytes`](crate::AuthleteBuilder::max_body_bytes)).
-    #[error("the answer to {operation} exceeds the body limit of {limit} bytes")]
     BodyTooLarge {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
@@ -105,7 +93,6 @@ pub enum Error {
 
     /// The request was not sent: a parameter is missing or invalid (for
     /// example no service id was configured or given).
-    #[error("invalid request for {operation}: {message}")]
     InvalidRequest {
         /// The operation: its Rust method name on [`Authlete`](crate::Authlete) (`auth_token`).
         operation: &'static str,
@@ -114,8 +101,56 @@ pub enum Error {
     },
 
     /// The client could not be configured.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
+    Config(ConfigError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Api { operation, status, result_code, result_message } => write!(
+                f,
+                "Authlete answered {status} to {operation}: [{}] {}",
+                result_code.as_deref().unwrap_or("-"),
+                result_message.as_deref().unwrap_or("-")
+            ),
+            Error::Status { operation, status, snippet, body_len } => {
+                write!(f, "Authlete answered {status} to {operation}{}", snippet_suffix(snippet, *body_len))
+            }
+            Error::Redirect { operation, status, location_host } => write!(
+                f,
+                "Authlete answered {status} to {operation}, a redirect to {}; redirects are not followed",
+                location_host.as_deref().unwrap_or("a location without a host")
+            ),
+            Error::Transport { operation, source } => write!(f, "transport error calling {operation}: {source}"),
+            Error::Timeout { operation, .. } => write!(f, "{operation} timed out"),
+            Error::Decode { operation, body_len, source, .. } => {
+                write!(f, "cannot decode the answer to {operation} ({body_len} bytes): {source}")
+            }
+            Error::BodyTooLarge { operation, limit } => {
+                write!(f, "the answer to {operation} exceeds the body limit of {limit} bytes")
+            }
+            Error::InvalidRequest { operation, message } => write!(f, "invalid request for {operation}: {message}"),
+            Error::Config(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } | Error::Timeout { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            // Transparent: the configuration error's own cause.
+            Error::Config(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
 }
 
 fn snippet_suffix(snippet: &str, body_len: usize) -> String {
@@ -215,17 +250,15 @@ impl std::fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// A configuration that cannot work; names the setting or variable at fault.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A required environment variable is not set.
-    #[error("environment variable {var} is not set")]
     MissingEnv {
         /// The variable.
         var: &'static str,
     },
     /// An environment variable is set to something unusable.
-    #[error("environment variable {var} is invalid: {reason}")]
     InvalidEnv {
         /// The variable.
         var: &'static str,
@@ -234,7 +267,6 @@ pub enum ConfigError {
     },
     /// The base URL is not an absolute http(s) URL, or it holds credentials
     /// (`https://user:password@host`), which the client refuses.
-    #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl {
         /// The URL given, with any credentials in it replaced by `<redacted>`.
         url: String,
@@ -243,27 +275,20 @@ pub enum ConfigError {
     },
     /// Plain `http://` to a host that is not loopback: the token, client
     /// secrets and end users' codes would travel in clear text.
-    #[error(
-        "refusing plain http to {host}: tokens and secrets would travel in clear text; use https, a loopback \
-         host, or AuthleteBuilder::allow_insecure_http"
-    )]
     InsecureHttp {
         /// The host of the base URL.
         host: String,
     },
     /// The access token contains characters that cannot be sent in a header.
-    #[error("the access token is not a valid header value")]
     InvalidToken,
 
     /// The DPoP key is not a usable private JWK (feature `dpop`). The
     /// reason never quotes the key.
-    #[error("invalid DPoP key: {reason}")]
     InvalidDpopKey {
         /// What is wrong.
         reason: String,
     },
     /// A setting is out of range.
-    #[error("invalid setting {setting}: {reason}")]
     InvalidSetting {
         /// The setting.
         setting: &'static str,
@@ -271,19 +296,46 @@ pub enum ConfigError {
         reason: String,
     },
     /// reqwest could not build its client.
-    #[error("cannot build the HTTP client: {0}")]
-    HttpClient(#[source] TransportError),
+    HttpClient(TransportError),
     /// No TLS crypto provider: neither feature `tls-ring` nor `tls-aws-lc-rs`
     /// is on and the app installed no process-wide rustls provider.
-    #[error(
-        "no TLS crypto provider: enable feature tls-ring or tls-aws-lc-rs, install a rustls CryptoProvider, \
-         or pass a reqwest::Client with AuthleteBuilder::http_client"
-    )]
     NoTlsProvider,
     /// The TLS configuration could not be built (e.g. an extra root
     /// certificate that does not parse).
-    #[error("invalid TLS configuration: {0}")]
     Tls(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::MissingEnv { var } => write!(f, "environment variable {var} is not set"),
+            ConfigError::InvalidEnv { var, reason } => write!(f, "environment variable {var} is invalid: {reason}"),
+            ConfigError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL {url:?}: {reason}"),
+            ConfigError::InsecureHttp { host } => write!(
+                f,
+                "refusing plain http to {host}: tokens and secrets would travel in clear text; use https, a \
+                 loopback host, or AuthleteBuilder::allow_insecure_http"
+            ),
+            ConfigError::InvalidToken => f.write_str("the access token is not a valid header value"),
+            ConfigError::InvalidDpopKey { reason } => write!(f, "invalid DPoP key: {reason}"),
+            ConfigError::InvalidSetting { setting, reason } => write!(f, "invalid setting {setting}: {reason}"),
+            ConfigError::HttpClient(e) => write!(f, "cannot build the HTTP client: {e}"),
+            ConfigError::NoTlsProvider => f.write_str(
+                "no TLS crypto provider: enable feature tls-ring or tls-aws-lc-rs, install a rustls CryptoProvider, \
+                 or pass a reqwest::Client with AuthleteBuilder::http_client",
+            ),
+            ConfigError::Tls(reason) => write!(f, "invalid TLS configuration: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::HttpClient(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Statuses that a later attempt may answer differently.
