@@ -80,7 +80,7 @@ RS
 
 # The floor of `after`: its runtime dependencies, no authlete.
 prepare_floor() {
-  local rev=$1 sha deps
+  local rev=$1 sha deps tracing
   sha=$(git -C "$repo" rev-parse --short "$rev")
   rm -rf "$work/app-floor-$sha"
   mkdir -p "$work/app-floor-$sha/src"
@@ -89,7 +89,10 @@ prepare_floor() {
     | awk '/^\[/ {on = ($0 == "[dependencies]"); next} on && /=/ && !/optional = true/')
   grep -q '^rustls = .*"std"' <<< "$deps" || { echo "downstream.sh: no rustls dependency to give ring to" >&2; exit 1; }
   grep -q '^tokio = .*features = \[' <<< "$deps" || { echo "downstream.sh: no tokio dependency to give the app's features to" >&2; exit 1; }
-  # The features the app adds (tokio's) and the default ones turn on (ring).
+  # The features the app adds (tokio's) and the default ones turn on (ring,
+  # and `tracing` as the crate has it).
+  tracing=$(git -C "$repo" show "$sha:Cargo.toml" | grep -m1 '^tracing = .*optional = true' | sed 's/, optional = true//')
+  [ -n "$tracing" ] || { echo "downstream.sh: no optional tracing dependency" >&2; exit 1; }
   deps=$(sed 's/^\(rustls = .*features = \[\)/\1"ring", /; s/^\(tokio = .*features = \[\)/\1"macros", "rt-multi-thread", /' <<< "$deps")
   cat > "$work/app-floor-$sha/Cargo.toml" <<TOML
 [package]
@@ -99,7 +102,7 @@ edition = "2021"
 
 [dependencies]
 $deps
-tracing = "0.1"
+$tracing
 
 [workspace]
 TOML
