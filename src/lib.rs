@@ -25,6 +25,21 @@
 //! `authlete-server`; a typed stand-in of Authlete for tests is
 //! `authlete-mock`.
 //!
+//! # Operation groups
+//!
+//! Each tag of the spec is a feature, `api-` and the tag in kebab case. The
+//! default features compile the token endpoint's operations
+//! (`api-token-endpoint`: `auth_token`, `auth_token_issue`,
+//! `auth_token_fail`, `idtoken_reissue`) and the types they send and
+//! return; turn on the groups your app calls, or `full` for every one:
+//!
+//! ```toml
+//! authlete = { version = "0.2", features = ["api-authorization-endpoint", "api-userinfo-endpoint"] }
+//! ```
+//!
+//! Each operation's documentation names its feature; [`operations()`]
+//! lists the operations a build compiles.
+//!
 //! # Reading Authlete's answers: what is tolerated
 //!
 //! An answer never fails whole because one field drifted from the spec:
@@ -46,6 +61,7 @@
 //! are not affected: the crate sends exactly the types you build.
 //!
 //! ```
+//! // `Service` is the management API's (feature `api-service-management`).
 //! use authlete::types::Service;
 //! let sent = serde_json::json!({"serviceName": "s", "supportedScopes": ["openid"]});
 //! let service: Service = serde_json::from_value(sent.clone()).unwrap();
@@ -59,7 +75,8 @@
 //!   service id, token, [`Timeouts`], [`RetryConfig`]);
 //! - [`Request`] / [`Response`]: one call; [`Pages`] / [`Items`]: a paged list as a stream;
 //! - [`Error`]: every failure, typed;
-//! - [`types`]: every schema type of the spec; [`operation`]: what belongs
+//! - [`types`]: every schema type of the spec (those of the groups the
+//!   build compiles); [`operation`]: what belongs
 //!   to one operation (`operation::auth_token::{Body, Success, Action}`),
 //!   under names that do not depend on the spec's schema names;
 //! - [`answer`]: Authlete's `action` + `responseContent` answers as the HTTP
@@ -102,7 +119,7 @@ pub mod types {
 pub use generated::operation;
 
 /// progenitor's generated client underneath [`Authlete`]: every operation
-/// with the spec's exact parameters and progenitor's own error type
+/// the build compiles, with the spec's exact parameters and progenitor's own error type
 /// ([`Authlete::raw`]). It shares the client's token, timeouts, retries and
 /// body limit; types from `progenitor_client` appear here and nowhere else.
 pub mod raw {

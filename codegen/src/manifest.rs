@@ -14,14 +14,28 @@ pub const END: &str = "# api-groups: end";
 /// The feature that turns on every group.
 pub const FULL: &str = "full";
 
-/// The group features `manifest` declares (in its block).
+/// The group features `manifest` declares: the keys of its `[features]`
+/// table that start with `api-`, wherever they are in it (`cargo package`
+/// rewrites the manifest without its comments, markers included).
 pub fn declared_features(manifest: &str) -> BTreeSet<String> {
-    block(manifest)
-        .lines()
-        .filter_map(|l| l.split_once('=').map(|(name, _)| name.trim()))
+    features_table(manifest)
+        .filter_map(|l| l.split_once('=').map(|(name, _)| name.trim().trim_matches('"')))
         .filter(|name| name.starts_with(FEATURE_PREFIX))
         .map(str::to_string)
         .collect()
+}
+
+/// The lines of the `[features]` table.
+fn features_table(manifest: &str) -> impl Iterator<Item = &str> {
+    let mut inside = false;
+    manifest.lines().filter(move |line| {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            inside = trimmed == "[features]";
+            return false;
+        }
+        inside && !trimmed.starts_with('#')
+    })
 }
 
 /// `manifest` with its block declaring `features` (`(feature, tag)`) and
@@ -35,7 +49,7 @@ pub fn with_features(manifest: &str, features: &[(String, String)]) -> Result<St
         return Err(format!("Cargo.toml has no `{BEGIN}` … `{END}` block in [features]"));
     };
     let mut tags: std::collections::BTreeMap<String, Option<&str>> =
-        declared_features(manifest).into_iter().map(|f| (f, None)).collect();
+        declared_features(&block(manifest)).into_iter().map(|f| (f, None)).collect();
     for (feature, tag) in features {
         tags.insert(feature.clone(), Some(tag));
     }
@@ -53,10 +67,11 @@ pub fn with_features(manifest: &str, features: &[(String, String)]) -> Result<St
     Ok(format!("{}{text}{}", &manifest[..start], &manifest[end..]))
 }
 
-fn block(manifest: &str) -> &str {
+/// The block, as a `[features]` table of its own.
+fn block(manifest: &str) -> String {
     match (manifest.find(BEGIN), manifest.find(END)) {
-        (Some(start), Some(end)) if start < end => &manifest[start + BEGIN.len()..end],
-        _ => "",
+        (Some(start), Some(end)) if start < end => format!("[features]\n{}", &manifest[start + BEGIN.len()..end]),
+        _ => String::new(),
     }
 }
 
@@ -77,6 +92,8 @@ mod tests {
         // Writing it again changes nothing.
         assert_eq!(with_features(&written, &[("api-a".into(), "A".into())]).unwrap(), written);
         assert!(with_features("[features]\n", &[]).is_err());
-        assert!(declared_features("[features]\napi-x = []\n").is_empty());
+        // As `cargo package` writes it: no comments, keys anywhere in the table.
+        let packaged = "[package]\nname = \"authlete\"\n\n[features]\napi-a = []\ndefault = [\"api-a\"]\n\"api-b\" = []\nfull = [\"api-a\", \"api-b\"]\n\n[dependencies.api-c]\nversion = \"1\"\n";
+        assert_eq!(declared_features(packaged), ["api-a".to_string(), "api-b".to_string()].into());
     }
 }

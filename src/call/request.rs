@@ -318,7 +318,8 @@ pub struct ApiOperation {
     pub path: &'static str,
 }
 
-/// Every operation of the spec the crate was built from.
+/// Every operation of the spec the crate was built from that this build
+/// compiles (those of the operation group features that are on).
 ///
 /// ```
 /// let reissue = authlete::operations().find(|o| o.name == "idtoken_reissue").unwrap();

@@ -16,6 +16,8 @@
 //! | parameter required → optional; parameter added, optional or required | additive | a new setter (`set_x` for an optional one; a required one is checked by `send()`, as Authlete would) |
 //! | parameter optional → required | breaking | the operation builder's `set_x` is gone (progenitor types a required parameter `T`) |
 //! | operation's Rust name changed | breaking | a method is gone |
+//! | operation's tags changed so that it leaves a group feature | breaking | an app that turned on only that feature (`api-<tag>`, rule `operation_groups_behind_features`) loses the method and the types only it reached; cargo-semver-checks builds with every feature and cannot see it, so it has no case in `semver-rules` |
+//! | operation's tags changed so that it joins a group feature | additive | it is compiled with one more feature |
 //! | type of a field, parameter, type or body changed; body-less success added | breaking | a genuine retype |
 //! | success status added or dropped | additive | a success status the spec does not list is still a success when its body decodes (a new status whose body is another type also changes the success body: breaking, reported as that) |
 //! | parameter removed | breaking | its setter is gone (parameters are not retained) |
@@ -280,6 +282,18 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
                 format!("method `{}` → `{}`", o.name, n.name),
             ));
         }
+        let features = authlete_codegen::rewrite::operation_groups_behind_features::operation_features;
+        let (of, nf) = (features(o.op, None), features(n.op, None));
+        if of != nf {
+            let names = |f: &BTreeSet<String>| f.iter().cloned().collect::<Vec<_>>().join(", ");
+            out.push(Change::new(
+                !of.is_subset(&nf),
+                "operation",
+                "changed",
+                label.clone(),
+                format!("group features {} → {}", names(&of), names(&nf)),
+            ));
+        }
         let (op, np) = (params(old, o.op), params(new, n.op));
         for (k, (ty, req)) in &np {
             let item = format!("{} {}: {} `{}`", key.0, key.1, k.1, k.0);
@@ -488,6 +502,15 @@ mod tests {
         assert!(!changes.iter().find(|c| c.kind == "enum value" && c.detail == "C").unwrap().breaking);
         assert!(changes.iter().find(|c| c.kind == "enum value" && c.detail == "B").unwrap().breaking);
         assert!(!find("type", "added", "New").breaking);
+        // Tags: leaving a group feature breaks who turned on only that one.
+        let tagged = |tags: Value| spec(json!({}), json!({"/t": {"get": {"operationId": "t", "tags": tags}}}));
+        let moved = diff(&tagged(json!(["Utility Endpoints"])), &tagged(json!(["Lifecycle"])));
+        assert!(
+            moved.iter().any(|c| c.breaking && c.detail == "group features api-utility-endpoints → api-lifecycle"),
+            "{moved:#?}"
+        );
+        let joined = diff(&tagged(json!(["A"])), &tagged(json!(["A", "B"])));
+        assert!(joined.iter().any(|c| !c.breaking && c.detail == "group features api-a → api-a, api-b"), "{joined:#?}");
         assert!(find("type", "removed", "Dropped").breaking);
         assert_eq!(required_bump(&changes, "0.1.0"), "minor");
         assert_eq!(required_bump(&changes[..0], "0.1.0"), "none");

@@ -45,7 +45,7 @@ pub fn progenitor_source(
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     let mut code = Code { file, enums: Vec::new(), dropped, unmatched: Vec::new(), groups: Default::default() };
     crate::rewrite::apply(&mut code, Phase::Before, log)?;
-    code.groups = crate::rewrite::Groups::new(&code.file, spec, declared);
+    code.groups = crate::rewrite::Groups::new(&code.file, spec, declared)?;
     let undocumented = crate::emit::docs::document(&mut code.file, spec, &code.enums);
     let (layer, operation_rows) = crate::emit::client_layer::client_layer(&code.file, spec, &code.groups)?;
     let inventory = crate::emit::test_tables::inventory(&code.file, spec, &code.enums);

@@ -67,7 +67,11 @@ pub struct Groups {
 
 impl Groups {
     /// The groups of progenitor's `file` for the normalised `spec`.
-    pub fn new(file: &syn::File, spec: &Value, declared: Option<&BTreeSet<String>>) -> Groups {
+    ///
+    /// # Errors
+    /// An operation builder whose operation is not in the spec (its group
+    /// would be unknown).
+    pub fn new(file: &syn::File, spec: &Value, declared: Option<&BTreeSet<String>>) -> Result<Groups, String> {
         let by_id: BTreeMap<String, BTreeSet<String>> = spec_operations(spec)
             .filter_map(|op| Some((flat(op.get("operationId")?.as_str()?), operation_features(op, declared))))
             .collect();
@@ -93,8 +97,12 @@ impl Groups {
             }) else {
                 continue;
             };
-            let Some(id) = crate::emit::client_layer::operation_id(send) else { continue };
-            let features = by_id.get(&flat(&id)).cloned().unwrap_or_default();
+            let id = crate::emit::client_layer::operation_id(send)
+                .ok_or_else(|| format!("operation groups: no operation id in builder::{builder}::send"))?;
+            let features = by_id
+                .get(&flat(&id))
+                .cloned()
+                .ok_or_else(|| format!("operation groups: operation `{id}` (builder::{builder}) is not in the spec"))?;
             let mut m = Mentions::new(Scope::Builders, &names, &no_ops);
             m.visit_signature(&send.sig);
             for field in builders.iter().filter_map(|i| match i {
@@ -123,7 +131,7 @@ impl Groups {
         }
         types.retain(|t, _| !always.contains(t));
         let ops = roots.into_iter().filter(|(_, (f, _))| !f.is_empty()).map(|(b, (f, _))| (b, f)).collect();
-        Groups { ops, types }
+        Ok(Groups { ops, types })
     }
 
     /// `#[cfg(..)]` for operation builder `builder`, if it has a group.
@@ -179,9 +187,21 @@ impl Groups {
                     }
                     attr
                 }
+                // Free functions and constants of the generated modules
+                // (typify's `defaults`, say) by the types they name.
+                syn::Item::Fn(_) | syn::Item::Const(_) | syn::Item::Static(_) if scope != Scope::Top => {
+                    let mut m = Mentions::new(scope, &type_names, &op_names);
+                    match &*item {
+                        syn::Item::Fn(f) => m.visit_signature(&f.sig),
+                        syn::Item::Const(c) => m.visit_type(&c.ty),
+                        syn::Item::Static(st) => m.visit_type(&st.ty),
+                        _ => {}
+                    }
+                    self.mentioned_cfg(&m)
+                }
                 syn::Item::Mod(m) => {
                     let inner = match (scope, m.ident.to_string().as_str()) {
-                        (Scope::Top, "types") | (Scope::Types, "builder") => Some(Scope::Types),
+                        (Scope::Top, "types") | (Scope::Types, _) => Some(Scope::Types),
                         (Scope::Top, "builder") => Some(Scope::Builders),
                         _ => None,
                     };
@@ -307,6 +327,9 @@ fn push_once(attrs: &mut Vec<syn::Attribute>, attr: syn::Attribute) -> bool {
 
 fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     match item {
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Static(i) => Some(&mut i.attrs),
         syn::Item::Struct(i) => Some(&mut i.attrs),
         syn::Item::Enum(i) => Some(&mut i.attrs),
         syn::Item::Type(i) => Some(&mut i.attrs),
@@ -375,6 +398,10 @@ mod tests {
                 pub struct Free { pub x: i64 }
                 pub struct Everywhere { pub x: i64 }
                 impl From<&OnlyA> for OnlyA { fn from(v: &OnlyA) -> Self { todo!() } }
+                pub mod defaults {
+                    pub(super) fn only_a_shared() -> super::Shared { todo!() }
+                    pub(super) fn default_u64<T, const V: u64>() -> T { todo!() }
+                }
                 pub mod builder {
                     pub struct OnlyA { shared: Result<super::Shared, String> }
                     impl From<super::OnlyA> for OnlyA { fn from(v: super::OnlyA) -> Self { todo!() } }
@@ -430,7 +457,7 @@ mod tests {
     #[test]
     fn types_follow_the_operations_that_reach_them() {
         let mut f = file();
-        let groups = Groups::new(&f, &spec(), None);
+        let groups = Groups::new(&f, &spec(), None).unwrap();
         let cfg_of = |t: &str| groups.type_cfg(t).map(|a| a.to_token_stream().to_string());
         let token = Some("# [cfg (feature = \"api-token-endpoint\")]".to_string());
         assert_eq!(cfg_of("OnlyA"), token);
@@ -457,6 +484,9 @@ mod tests {
         assert!(!text.contains("] pub fn new"), "{text}");
         assert!(!text.contains("] pub fn c_op"), "{text}");
         assert!(!text.contains("] pub struct Free"), "{text}");
+        // typify's default functions follow the type they return.
+        assert!(text.contains("# [cfg (feature = \"api-token-endpoint\")] pub (super) fn only_a_shared"), "{text}");
+        assert!(!text.contains("] pub (super) fn default_u64"), "{text}");
         // Applied twice, it changes nothing more.
         assert!(changed > 0);
         assert_eq!(operation_groups_behind_features(&mut f, &groups), 0);
@@ -466,7 +496,7 @@ mod tests {
     fn a_tag_the_manifest_does_not_declare_compiles_its_operations_everywhere() {
         let f = file();
         let declared: BTreeSet<String> = ["api-client-management".to_string()].into();
-        let groups = Groups::new(&f, &spec(), Some(&declared));
+        let groups = Groups::new(&f, &spec(), Some(&declared)).unwrap();
         assert!(groups.op_cfg("AOp").is_none());
         assert_eq!(
             groups.op_cfg("BOp").map(|a| a.to_token_stream().to_string()),
@@ -474,6 +504,30 @@ mod tests {
         );
         // `OnlyA` is reached by `a_op`, now in every build.
         assert!(groups.type_cfg("OnlyA").is_none());
+    }
+
+    #[test]
+    fn a_builder_whose_operation_the_spec_lacks_fails_naming_it() {
+        let mut spec = spec();
+        spec["paths"]["/a"]["post"]["operationId"] = "renamed".into();
+        let e = Groups::new(&file(), &spec, None).unwrap_err();
+        assert!(e.contains("`a_op`") && e.contains("AOp"), "{e}");
+    }
+
+    #[test]
+    fn a_type_no_operation_reaches_is_everywhere_with_what_it_contains() {
+        let mut f = file();
+        if let syn::Item::Mod(m) = &mut f.items[0] {
+            m.content.as_mut().unwrap().1.push(syn::parse_quote!(
+                pub struct Orphan {
+                    pub a: Option<OnlyA>,
+                }
+            ));
+        }
+        let groups = Groups::new(&f, &spec(), None).unwrap();
+        assert!(groups.type_cfg("Orphan").is_none());
+        assert!(groups.type_cfg("OnlyA").is_none());
+        assert!(groups.type_cfg("Inner").is_none(), "contained in OnlyA, through Shared");
     }
 
     #[test]
