@@ -106,19 +106,11 @@ pub fn generate_with_retained(
         None
     };
     let normalised_spec = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
-    let mut operations: Vec<(String, Vec<String>)> = doc
-        .get("paths")
-        .and_then(serde_json::Value::as_object)
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(serde_json::Value::as_object)
-        .flat_map(|item| item.values())
+    let groups = &rewrite::operation_groups_behind_features::operation_features;
+    let mut operations: Vec<(String, Vec<String>)> = rewrite::operation_groups_behind_features::spec_operations(&doc)
         .filter_map(|op| {
             let name = op.get("operationId").and_then(serde_json::Value::as_str)?.to_string();
-            Some((
-                name,
-                rewrite::operation_groups_behind_features::operation_features(op, declared).into_iter().collect(),
-            ))
+            Some((name, groups(op, declared).into_iter().collect()))
         })
         .collect();
     operations.sort();

@@ -757,7 +757,9 @@ fn setter_value_type(f: &syn::ImplItemFn) -> Option<syn::Type> {
     })
 }
 
-fn flat(id: &str) -> String {
+/// An id's letters and digits, lower case: how progenitor's snake-case ids
+/// and the spec's match.
+pub(crate) fn flat(id: &str) -> String {
     id.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 

@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 use syn::visit::Visit;
 
+use crate::emit::client_layer::flat;
+
 /// The start of every group feature's name, so that no tag can take the
 /// name of one of the crate's other features.
 pub const FEATURE_PREFIX: &str = "api-";
@@ -45,7 +47,8 @@ pub fn spec_features(spec: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn spec_operations(spec: &Value) -> impl Iterator<Item = &Value> {
+/// Every operation object of the spec that has an `operationId`.
+pub fn spec_operations(spec: &Value) -> impl Iterator<Item = &Value> {
     spec.get("paths")
         .and_then(Value::as_object)
         .into_iter()
@@ -362,10 +365,6 @@ fn module_items<'f>(items: &'f [syn::Item], name: &str) -> &'f [syn::Item] {
             _ => None,
         })
         .unwrap_or_default()
-}
-
-fn flat(id: &str) -> String {
-    id.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// Every item of progenitor's output that belongs to an operation group
