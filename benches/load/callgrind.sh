@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Instructions per call of the crate and of raw reqwest (benches/load.rs),
-# counted by callgrind: deterministic, so it decides what the wall clock of
+# Instructions per call of the crate, of raw reqwest and of raw reqwest on a
+# client with the crate's attempt timeout (benches/load.rs), counted by
+# callgrind: deterministic, so it decides what the wall clock of
 # run.sh cannot on a noisy machine. For each client and concurrency, one run
 # of 500 calls and one of 2 500 (each after the bench's 200 warm-up calls);
 # the difference divided by 2 000 is the cost of one call.
 #
 #   benches/load/callgrind.sh                 # this tree
 #   REQWEST_PATCH=benches/load/reqwest-response-url.patch benches/load/callgrind.sh
+#   CACHE_SIM=1 benches/load/callgrind.sh     # and first-level cache misses per call
 #
 # With REQWEST_PATCH, the bench is built (in target/reqwest-patched/) against
 # a copy of the locked reqwest with that patch applied, through cargo's
@@ -48,19 +50,37 @@ rm -f "$build_log" "$build_log.json"
 
 . "$here/nginx-start.sh"
 
-instructions() { # client, concurrency, calls
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" --bench --url "$url" --only "$1" \
+# With CACHE_SIM=1, callgrind also simulates the caches, and a second table
+# gives the first-level misses per call (instruction reads, data reads, data
+# writes), the same way.
+cache_sim=()
+[[ "${CACHE_SIM:-}" == 1 ]] && cache_sim=(--cache-sim=yes)
+
+events() { # client, concurrency, calls: callgrind's totals (Ir, then I1mr D1mr D1mw with the cache simulation)
+  valgrind --tool=callgrind "${cache_sim[@]}" --callgrind-out-file=/dev/null "$bin" --bench --url "$url" --only "$1" \
     --concurrency "$2" --rounds 1 --duration 600 --max-calls "$3" 2>&1 >/dev/null \
-    | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    | sed -n 's/.*Collected : \([0-9 ]*\).*/\1/p' \
+    | awk '{ if (NF >= 6) print $1, $4, $5, $6; else print $1 }'
 }
-printf '%-34s %11s %14s %14s %10s\n' build concurrency crate "raw reqwest" "crate/raw"
+clients=(authlete-rust raw-reqwest raw-reqwest-timeout)
+printf '%-34s %11s %10s %12s %14s %10s %14s\n' build concurrency crate "raw reqwest" "raw + timeout" "crate/raw" "crate/(raw+t)"
+misses=()
 for c in 1 64; do
   per=()
-  for client in authlete-rust raw-reqwest; do
-    small=$(instructions "$client" "$c" 500)
-    large=$(instructions "$client" "$c" 2500)
-    per+=($(( (large - small) / 2000 )))
+  for client in "${clients[@]}"; do
+    read -r -a small <<< "$(events "$client" "$c" 500)"
+    read -r -a large <<< "$(events "$client" "$c" 2500)"
+    per+=($(( (large[0] - small[0]) / 2000 )))
+    if ((${#cache_sim[@]})); then
+      misses+=("$(printf '%-22s %11s %12s %12s %12s' "$client" "$c" \
+        $(( (large[1] - small[1]) / 2000 )) $(( (large[2] - small[2]) / 2000 )) $(( (large[3] - small[3]) / 2000 )))")
+    fi
   done
-  printf '%-34s %11s %14s %14s %10s\n' "$label" "$c" "${per[0]}" "${per[1]}" \
-    "$(awk -v a="${per[0]}" -v b="${per[1]}" 'BEGIN { printf "%.3f", a / b }')"
+  printf '%-34s %11s %10s %12s %14s %10s %14s\n' "$label" "$c" "${per[0]}" "${per[1]}" "${per[2]}" \
+    "$(awk -v a="${per[0]}" -v b="${per[1]}" 'BEGIN { printf "%.3f", a / b }')" \
+    "$(awk -v a="${per[0]}" -v b="${per[2]}" 'BEGIN { printf "%.3f", a / b }')"
 done
+if ((${#cache_sim[@]})); then
+  printf '\n%-22s %11s %12s %12s %12s\n' client concurrency "I1 misses" "D1 read" "D1 write"
+  printf '%s\n' "${misses[@]}"
+fi
