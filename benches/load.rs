@@ -140,13 +140,23 @@ where
     );
 }
 
+/// The `User-Agent` the crate's client sends: its version and the spec's.
+fn user_agent() -> String {
+    use authlete::raw::ClientInfo;
+    format!(
+        "authlete-rust/{} authlete-api/{}",
+        env!("CARGO_PKG_VERSION"),
+        <authlete::raw::Client as ClientInfo<_>>::api_version()
+    )
+}
+
 /// The hand-written call: the same request and check as the crate's.
-async fn raw_call(raw: &reqwest::Client, endpoint: &str) -> bool {
+async fn raw_call(raw: &reqwest::Client, endpoint: &str, user_agent: &str) -> bool {
     let sent = raw
         .post(endpoint)
         .header("authorization", "Bearer bench-token")
         .header("accept", "application/json")
-        .header("api-version", "3.0.16")
+        .header("user-agent", user_agent)
         .json(&RawReissueRequest { access_token: "at", refresh_token: "rt" })
         .send()
         .await;
@@ -190,6 +200,8 @@ fn main() {
         let raw_with_timeout =
             authlete::reqwest_client_builder().unwrap().timeout(authlete::Timeouts::default().attempt).build().unwrap();
         let endpoint = format!("{url}/api/715948317/idtoken/reissue");
+        // Copied into every call, as the literals of the other headers are.
+        let agent: &'static str = Box::leak(user_agent().into_boxed_str());
         let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
         if std::env::args().any(|a| a == "--dpop") {
             return dpop_rounds(&url, crate_client, &concurrencies, rounds, bounds).await;
@@ -203,7 +215,7 @@ fn main() {
                     let (raw, endpoint) = (raw.clone(), endpoint.clone());
                     run(name, c, bounds, move || {
                         let (raw, endpoint) = (raw.clone(), endpoint.clone());
-                        async move { raw_call(&raw, &endpoint).await }
+                        async move { raw_call(&raw, &endpoint, agent).await }
                     })
                     .await;
                 }

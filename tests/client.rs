@@ -42,11 +42,14 @@ async fn sends_bearer_token_service_id_and_json_body() {
     assert_eq!(req.header("authorization"), Some("Bearer tok-SECRET-123"));
     assert!(req.header("content-type").unwrap().starts_with("application/json"));
     assert_eq!(req.json(), json!({"accessToken": "at", "refreshToken": "rt"}));
-    // Each header once: the spec's version, the media type we read.
+    // Each header once: the media type we read, the crate's and the spec's
+    // versions in the user agent (and no `api-version`, progenitor's).
     let once = |name: &str| req.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count() == 1;
-    assert!(["api-version", "accept", "authorization", "user-agent"].iter().all(|n| once(n)), "{:?}", req.headers);
-    let version = support::spec::normalised()["info"]["version"].as_str().map(str::to_owned);
-    assert_eq!(req.header("api-version"), version.as_deref());
+    assert!(["accept", "authorization", "user-agent"].iter().all(|n| once(n)), "{:?}", req.headers);
+    assert!(req.header("api-version").is_none(), "{:?}", req.headers);
+    let version = support::spec::normalised()["info"]["version"].as_str().unwrap().to_owned();
+    let agent = format!("authlete-rust/{} authlete-api/{version}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(req.header("user-agent"), Some(agent.as_str()));
     assert_eq!(req.header("accept"), Some("application/json"));
 }
 
@@ -265,7 +268,7 @@ async fn a_429_burst_is_retried_up_to_the_attempt_limit() {
     for again in &sent[1..] {
         assert_eq!((&again.method, &again.target), (&sent[0].method, &sent[0].target));
         assert_eq!(again.json(), json!({"accessToken": "at", "refreshToken": "rt"}));
-        for name in ["authorization", "api-version", "accept", "content-type"] {
+        for name in ["authorization", "user-agent", "accept", "content-type"] {
             assert_eq!(again.header(name), sent[0].header(name), "{name}");
         }
     }

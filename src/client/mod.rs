@@ -371,7 +371,7 @@ impl AuthleteBuilder {
                     // client speaks HTTP/1.1 (its TLS offers no ALPN), yet
                     // it would copy every request's headers in case: off.
                     .retry(reqwest::retry::never().max_retries_per_request(0))
-                    .user_agent(concat!("authlete-rust/", env!("CARGO_PKG_VERSION")))
+                    .user_agent(user_agent())
                     .build()
                     .map_err(|e| ConfigError::HttpClient(crate::TransportError::from_reqwest(e)))?;
                 (c, Some(first_attempt))
@@ -388,6 +388,19 @@ impl AuthleteBuilder {
         let raw = generated::Client::new_with_client(base_url.trim_end_matches('/'), http, transport);
         Ok(Authlete { inner: Arc::new(Inner { raw, service_id: self.service_id }) })
     }
+}
+
+/// The `User-Agent` of the client the crate builds: the crate's version and
+/// the version of the spec it was generated from (progenitor's `api-version`
+/// header, which Authlete does not define, is not sent: rule
+/// `no_api_version_header`).
+fn user_agent() -> String {
+    use progenitor_client::ClientInfo;
+    format!(
+        "authlete-rust/{} authlete-api/{}",
+        env!("CARGO_PKG_VERSION"),
+        <generated::Client as ClientInfo<crate::call::transport::Transport>>::api_version()
+    )
 }
 
 fn parse_base_url(s: &str) -> Result<url::Url, String> {

@@ -13,6 +13,7 @@ pub mod headers_in_the_request_chain;
 pub mod json_schema_behind_a_feature;
 pub mod lenient_decoding;
 pub mod linear_builder_conversions;
+pub mod no_api_version_header;
 pub mod non_exhaustive_structs;
 pub mod open_string_enums;
 pub mod operation_groups_behind_features;
@@ -130,6 +131,12 @@ pub const RULES: &[Rule] = &[
         phase: Phase::Before,
         expect: Expect::WhenPresent,
         apply: |c| unallocated_path_segments::unallocated_path_segments(&mut c.file),
+    },
+    Rule {
+        name: "no_api_version_header",
+        phase: Phase::Before,
+        expect: Expect::Always,
+        apply: |c| no_api_version_header::no_api_version_header(&mut c.file),
     },
     Rule {
         name: "headers_in_the_request_chain",
