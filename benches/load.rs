@@ -140,16 +140,6 @@ where
     );
 }
 
-/// The `User-Agent` the crate's client sends: its version and the spec's.
-fn user_agent() -> String {
-    use authlete::raw::ClientInfo;
-    format!(
-        "authlete-rust/{} authlete-api/{}",
-        env!("CARGO_PKG_VERSION"),
-        <authlete::raw::Client as ClientInfo<_>>::api_version()
-    )
-}
-
 /// The hand-written call: the same request and check as the crate's.
 async fn raw_call(raw: &reqwest::Client, endpoint: &str, user_agent: &str) -> bool {
     let sent = raw
@@ -201,7 +191,7 @@ fn main() {
             authlete::reqwest_client_builder().unwrap().timeout(authlete::Timeouts::default().attempt).build().unwrap();
         let endpoint = format!("{url}/api/715948317/idtoken/reissue");
         // Copied into every call, as the literals of the other headers are.
-        let agent: &'static str = Box::leak(user_agent().into_boxed_str());
+        let agent: &'static str = Box::leak(authlete::user_agent().into_boxed_str());
         let rounds: usize = arg("--rounds").and_then(|s| s.parse().ok()).unwrap_or(3);
         if std::env::args().any(|a| a == "--dpop") {
             return dpop_rounds(&url, crate_client, &concurrencies, rounds, bounds).await;

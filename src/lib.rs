@@ -108,7 +108,9 @@ pub use client::credentials::ApiTokenSource;
 #[cfg(feature = "dpop")]
 pub use client::dpop::DpopKey;
 pub use client::tls::reqwest_client_builder;
-pub use client::{Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_DPOP_KEY, ENV_SERVICE_ID};
+pub use client::{
+    user_agent, Authlete, AuthleteBuilder, ENV_ACCESS_TOKEN, ENV_BASE_URL, ENV_BEARER, ENV_DPOP_KEY, ENV_SERVICE_ID,
+};
 pub use error::{ConfigError, DecodeError, Error, TransportError, SNIPPET_BYTES};
 pub use unknown::UnknownValue;
 

@@ -50,6 +50,7 @@ async fn sends_bearer_token_service_id_and_json_body() {
     let version = support::spec::normalised()["info"]["version"].as_str().unwrap().to_owned();
     let agent = format!("authlete-rust/{} authlete-api/{version}", env!("CARGO_PKG_VERSION"));
     assert_eq!(req.header("user-agent"), Some(agent.as_str()));
+    assert_eq!(authlete::user_agent(), agent);
     assert_eq!(req.header("accept"), Some("application/json"));
 }
 

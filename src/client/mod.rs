@@ -224,12 +224,14 @@ impl AuthleteBuilder {
     /// `Location` points. The client the crate builds follows none and
     /// answers a 3xx with [`Error::Redirect`](crate::Error::Redirect); the
     /// policy of a supplied client cannot be read, so `build` logs a warning
-    /// (feature `tracing`) as a reminder.
+    /// (feature `tracing`) as a reminder. Its `User-Agent` is its own
+    /// ([`user_agent`](crate::user_agent) gives the crate's).
     ///
     /// ```
     /// let http = authlete::reqwest_client_builder()
     ///     .unwrap()
     ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .user_agent(authlete::user_agent())
     ///     .build()
     ///     .unwrap();
     /// let builder = authlete::Authlete::builder().http_client(http);
@@ -390,12 +392,23 @@ impl AuthleteBuilder {
     }
 }
 
-/// The `User-Agent` of the client the crate builds: the crate's version and
-/// the version of the spec it was generated from (progenitor's `api-version`
-/// header, which Authlete does not define, is not sent: rule
-/// `no_api_version_header`).
-fn user_agent() -> String {
-    use progenitor_client::ClientInfo;
+/// The `User-Agent` the client the crate builds sends: the crate's version
+/// and the version of the spec it was generated from
+/// (`authlete-rust/0.2.0 authlete-api/3.0.16`). progenitor's `api-version`
+/// header, which Authlete does not define, is not sent (rule
+/// `no_api_version_header`). A client of your own, passed to
+/// [`AuthleteBuilder::http_client`], can send the same:
+///
+/// ```
+/// let http = authlete::reqwest_client_builder()?
+///     .redirect(reqwest::redirect::Policy::none())
+///     .user_agent(authlete::user_agent())
+///     .build()?;
+/// assert!(authlete::user_agent().starts_with("authlete-rust/"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn user_agent() -> String {
+    use generated::ClientInfo;
     format!(
         "authlete-rust/{} authlete-api/{}",
         env!("CARGO_PKG_VERSION"),
