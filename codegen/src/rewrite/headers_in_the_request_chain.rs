@@ -1,6 +1,6 @@
 //! Rule `headers_in_the_request_chain` (see ARCHITECTURE.md for why, beside the other rules).
 
-use super::each_send;
+use super::{call_of, each_send};
 use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;
 
@@ -20,8 +20,7 @@ fn chain_headers(stmts: &mut Vec<syn::Stmt>) -> bool {
     let Some(start) = stmts.iter().position(|st| match st {
         syn::Stmt::Local(l) => {
             matches!(&l.pat, syn::Pat::Ident(p) if p.ident == MAP)
-                && l.init.as_ref().is_some_and(|init| matches!(init.expr.as_ref(), syn::Expr::Call(c)
-                    if matches!(c.func.as_ref(), syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "with_capacity"))))
+                && l.init.as_ref().is_some_and(|init| call_of(&init.expr, "with_capacity").is_some())
         }
         _ => false,
     }) else {

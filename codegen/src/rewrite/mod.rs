@@ -371,6 +371,17 @@ pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
+/// `expr` as a call of a function whose path ends in `name`
+/// (`HeaderMap::with_capacity(..)`, `HeaderName::from_static(..)`).
+pub(crate) fn call_of<'a>(expr: &'a syn::Expr, name: &str) -> Option<&'a syn::ExprCall> {
+    match expr {
+        syn::Expr::Call(c) if matches!(c.func.as_ref(), syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name)) => {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
 /// The last path segment's name and its type arguments.
 pub(crate) fn last_segment(ty: &syn::Type) -> Option<(String, Vec<syn::Type>)> {
     let syn::Type::Path(p) = ty else { return None };

@@ -1,6 +1,6 @@
 //! Rule `no_api_version_header` (see ARCHITECTURE.md for why, beside the other rules).
 
-use super::each_send;
+use super::{call_of, each_send};
 
 /// The header progenitor adds to every request, valued with the spec's
 /// `info.version`.
@@ -25,10 +25,9 @@ fn appends_api_version(st: &syn::Stmt) -> bool {
     if m.method != "append" || m.args.len() != 2 {
         return false;
     }
-    let syn::Expr::Call(name) = &m.args[0] else { return false };
-    let from_static = matches!(name.func.as_ref(), syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from_static"));
-    let named = matches!(name.args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value() == NAME);
-    from_static && named && name.args.len() == 1
+    let Some(name) = call_of(&m.args[0], "from_static") else { return false };
+    name.args.len() == 1
+        && matches!(&name.args[0], syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if s.value() == NAME)
 }
 
 #[cfg(test)]
