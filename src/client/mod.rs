@@ -394,18 +394,13 @@ impl AuthleteBuilder {
 
 /// The `User-Agent` the client the crate builds sends: the crate's version
 /// and the version of the spec it was generated from
-/// (`authlete-rust/0.2.0 authlete-api/3.0.16`). progenitor's `api-version`
-/// header, which Authlete does not define, is not sent (rule
-/// `no_api_version_header`). A client of your own, passed to
-/// [`AuthleteBuilder::http_client`], can send the same:
+/// (`authlete-rust/<crate version> authlete-api/<spec version>`).
+/// progenitor's `api-version` header, which Authlete does not define, is
+/// not sent (rule `no_api_version_header`). A client of your own, passed to
+/// [`AuthleteBuilder::http_client`], can send the same (its example does).
 ///
 /// ```
-/// let http = authlete::reqwest_client_builder()?
-///     .redirect(reqwest::redirect::Policy::none())
-///     .user_agent(authlete::user_agent())
-///     .build()?;
 /// assert!(authlete::user_agent().starts_with("authlete-rust/"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn user_agent() -> String {
     use generated::ClientInfo;
