@@ -33,6 +33,8 @@ pub mod rewrite;
 pub mod spec;
 pub mod strip;
 
+use rewrite::operation_groups_behind_features::{operation_features, spec_features, spec_operations};
+
 /// Options that come from the `authlete` crate's features.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -106,16 +108,15 @@ pub fn generate_with_retained(
         None
     };
     let normalised_spec = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
-    let groups = &rewrite::operation_groups_behind_features::operation_features;
-    let mut operations: Vec<(String, Vec<String>)> = rewrite::operation_groups_behind_features::spec_operations(&doc)
+    let mut operations: Vec<(String, Vec<String>)> = spec_operations(&doc)
         .filter_map(|op| {
             let name = op.get("operationId").and_then(serde_json::Value::as_str)?.to_string();
-            Some((name, groups(op, declared).into_iter().collect()))
+            Some((name, operation_features(op, declared).into_iter().collect()))
         })
         .collect();
     operations.sort();
     operations.dedup();
-    let features = rewrite::operation_groups_behind_features::spec_features(&doc).into_iter().collect();
+    let features = spec_features(&doc).into_iter().collect();
     Ok(Output {
         source: generated.source,
         test_tables: generated.test_tables,
